@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,12 +35,12 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
 
 
-class QueryFmt(str, Enum):
+class QueryFmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -123,9 +123,6 @@ def progress_steps(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 
 def print_report(report: Any, fmt: Fmt) -> None:
-    if fmt is Fmt.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-        return
     if report.warnings:
         err.print(problems_table(report.warnings))
     verb = "would change" if report.dry_run else "imported"
@@ -148,13 +145,19 @@ def import_cmd(
     fmt: Annotated[Fmt, typer.Option("--format", help="report as table or json")] = Fmt.table,
 ) -> None:
     """Import a dataset; on invalid input print every problem and change nothing."""
-    from .importer import import_dataset
+    from .importer import import_path
 
     def go() -> Any:
         with opened() as store, progress_steps(fmt is Fmt.table and sys.stderr.isatty()) as step:
-            return import_dataset(store, path, dataset=dataset, dry_run=dry_run, progress=step)
+            return import_path(store, path, dataset=dataset, dry_run=dry_run, progress=step)
 
-    print_report(run_command(go, fmt), fmt)
+    reports = run_command(go, fmt)
+    if fmt is Fmt.json:
+        body = [r.as_dict() for r in reports]
+        print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2))
+        return
+    for report in reports:
+        print_report(report, fmt)
 
 
 @app.command()
@@ -163,16 +166,18 @@ def validate(
     fmt: Annotated[Fmt, typer.Option("--format", help="report as table or json")] = Fmt.table,
 ) -> None:
     """Validate a dataset (table checks and SHACL) without importing it."""
-    from .importer import validate_dataset
+    from .importer import validate_path
 
-    report = run_command(lambda: validate_dataset(path), fmt)
+    reports = run_command(lambda: validate_path(path), fmt)
     if fmt is Fmt.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        body = [r.as_dict() for r in reports]
+        print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2))
         return
-    if report.warnings:
-        err.print(problems_table(report.warnings))
-    out.print(f"[green]valid:[/] {report.dataset}: {report.triples} triples, "
-              + ", ".join(f"{n} {t}" for t, n in report.counts.items()), highlight=False)
+    for report in reports:
+        if report.warnings:
+            err.print(problems_table(report.warnings))
+        out.print(f"[green]valid:[/] {report.dataset}: {report.triples} triples, "
+                  + ", ".join(f"{n} {t}" for t, n in report.counts.items()), highlight=False)
 
 
 @app.command()

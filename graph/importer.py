@@ -26,9 +26,10 @@ import pyoxigraph as ox
 
 from .checks import check_tables, errors_in
 from .errors import InvalidInput, Problem
-from .mapping import RDF_TYPE, XSD, Mapped, iri, map_tables, text
+from .mapping import RDF_TYPE, XSD, iri, map_tables, text
 from .namespaces import IG, ONTOLOGY_IRI, dataset_base, dataset_graph, private_graph
 from .ontology import ontology_triples
+from .rdf_import import is_rdf_file, read_rdf
 from .store import Store
 from .tables import Tables, read_tables
 from .validation import validate_triples
@@ -37,7 +38,8 @@ FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "testv
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 #: Triples derived from a qualified node; a diff counts the node, not these.
-DERIVED = {str(IG.cooperatesWith), "http://www.w3.org/ns/org#memberOf", str(IG.worksOn)}
+DERIVED = {str(IG.cooperatesWith), "http://www.w3.org/ns/org#memberOf", str(IG.worksOn),
+           PROV + "wasGeneratedBy"}
 #: Triples stated on the actor but owned by the project row.
 OWNED_BY_OBJECT = {str(IG.leads), str(IG.partnerIn)}
 Progress = Callable[[str], None]
@@ -73,15 +75,23 @@ class ImportReport:
         }
 
 
+@dataclass
+class Prepared:
+    """One dataset read, checked, mapped and validated, ready to be written."""
+
+    report: ImportReport
+    public: list[ox.Triple]
+    private: list[ox.Triple]
+    tables: Tables | None = None
+
+
 def _noop(_: str) -> None:
     return None
 
 
-def prepare(path: Path, *, dataset: str | None = None,
-            progress: Progress = _noop) -> tuple[Tables, Mapped, ImportReport]:
-    """Read, check, map and validate a dataset; raise :class:`InvalidInput` on any error."""
+def _prepare_tables(path: Path, dataset: str | None, progress: Progress) -> Prepared:
     progress("reading tables")
-    tables = read_tables(Path(path))
+    tables = read_tables(path)
     problems = list(tables.problems)
     if not errors_in(problems):
         progress("checking tables")
@@ -100,43 +110,106 @@ def prepare(path: Path, *, dataset: str | None = None,
     report = ImportReport(dataset=name, base=base, problems=problems)
     report.counts = {t: len(tables.get(t).rows) for t in tables.tables}
     report.triples, report.private_triples = len(mapped.public), len(mapped.private)
-    return tables, mapped, report
+    return Prepared(report, mapped.public, mapped.private, tables)
+
+
+def _prepare_rdf(path: Path, dataset: str | None, progress: Progress) -> list[Prepared]:
+    progress("parsing RDF")
+    found, warnings = read_rdf(path, dataset)
+    out = []
+    for ds in found:
+        progress(f"validating {ds.name} with SHACL")
+        problems = list(warnings) + validate_triples(ds.public + ds.private)
+        if errors_in(problems):
+            raise InvalidInput(problems)
+        report = ImportReport(dataset=ds.name, base=ds.base, problems=problems)
+        report.triples, report.private_triples = len(ds.public), len(ds.private)
+        out.append(Prepared(report, ds.public, ds.private))
+    return out
+
+
+def prepare(path: Path, *, dataset: str | None = None, progress: Progress = _noop) -> list[Prepared]:
+    """Read, check, map and validate; raise :class:`InvalidInput` listing every problem."""
+    path = Path(path)
+    if is_rdf_file(path):
+        return _prepare_rdf(path, dataset, progress)
+    return [_prepare_tables(path, dataset, progress)]
+
+
+def validate_path(path: Path, *, dataset: str | None = None) -> list[ImportReport]:
+    """Check a dataset (tables or RDF) without a store; raises :class:`InvalidInput`."""
+    return [p.report for p in prepare(path, dataset=dataset)]
 
 
 def validate_dataset(path: Path, *, dataset: str | None = None) -> ImportReport:
-    """Check a dataset without a store; raises :class:`InvalidInput` when it is invalid."""
-    _, _, report = prepare(path, dataset=dataset)
-    return report
+    """:func:`validate_path` for a path that holds one dataset."""
+    return validate_path(path, dataset=dataset)[0]
+
+
+def import_path(store: Store, path: Path, *, dataset: str | None = None, dry_run: bool = False,
+                progress: Progress = _noop) -> list[ImportReport]:
+    """Import every dataset in ``path`` in one transaction (or, with ``dry_run``, only diff).
+
+    Table imports are recorded as a ``prov:Activity``; RDF files (backups)
+    keep the provenance they carry, so a restore is exact.
+    """
+    started = dt.datetime.now(dt.UTC)
+    prepared = prepare(Path(path), dataset=dataset, progress=progress)
+    progress("comparing with the stored datasets")
+    existing = set(store.named_graphs())
+    writes: dict[str, list[ox.Triple]] = {ONTOLOGY_IRI: ontology_triples()}
+    for p in prepared:
+        r = p.report
+        r.dry_run = dry_run
+        graph, private = dataset_graph(r.base), private_graph(r.base)
+        old = list(store.triples(graph)) if graph in existing else []
+        r.added, r.changed, r.removed = diff_entities(old, p.public, r.base)
+        public = p.public
+        if p.tables is not None:
+            public = public + past_activities(old, r.base) + activity_triples(
+                r.base, Path(path), p.tables, started, entities(p.public, r.base))
+        writes[graph] = public
+        writes[private] = p.private
+        r.triples = len(public)
+    if not dry_run:
+        progress("writing to the store")
+        store.replace_graphs(writes)
+    return [p.report for p in prepared]
 
 
 def import_dataset(store: Store, path: Path, *, dataset: str | None = None,
                    dry_run: bool = False, progress: Progress = _noop) -> ImportReport:
-    """Import (or, with ``dry_run``, only check and diff) a dataset into ``store``."""
-    started = dt.datetime.now(dt.UTC)
-    tables, mapped, report = prepare(path, dataset=dataset, progress=progress)
-    report.dry_run = dry_run
-    graph, private = dataset_graph(report.base), private_graph(report.base)
-    progress("comparing with the stored dataset")
-    old = list(store.triples(graph)) if graph in store.named_graphs() else []
-    report.added, report.changed, report.removed = diff_entities(old, mapped.public, report.base)
-    if dry_run:
-        return report
-    public = mapped.public + activity_triples(report.base, Path(path), tables, started)
-    progress("writing to the store")
-    store.replace_graphs({ONTOLOGY_IRI: ontology_triples(), graph: public, private: mapped.private})
-    report.triples = len(public)
-    return report
+    """Import (or, with ``dry_run``, only check and diff) one dataset into ``store``."""
+    reports = import_path(store, path, dataset=dataset, dry_run=dry_run, progress=progress)
+    return reports[0]
 
 
-def activity_triples(base: str, path: Path, tables: Tables,
-                     started: dt.datetime) -> list[ox.Triple]:
-    """The ``prov:Activity`` that records this import (SPEC §9)."""
+def entities(triples: Iterable[ox.Triple], base: str) -> list[ox.NamedNode]:
+    """The typed subjects of a dataset below ``{base}/`` (actors, projects, ...)."""
+    seen: dict[str, ox.NamedNode] = {}
+    for t in triples:
+        s = t.subject
+        if t.predicate == RDF_TYPE and isinstance(s, ox.NamedNode) and s.value.startswith(base + "/"):
+            seen.setdefault(s.value, s)
+    return list(seen.values())
+
+
+def past_activities(old: Iterable[ox.Triple], base: str) -> list[ox.Triple]:
+    """The import activities recorded in the previous version, kept as history."""
+    prefix = f"{base}#import-"
+    return [t for t in old if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)]
+
+
+def activity_triples(base: str, path: Path, tables: Tables, started: dt.datetime,
+                     generated: list[ox.NamedNode] = ()) -> list[ox.Triple]:  # type: ignore[assignment]
+    """The ``prov:Activity`` that records this import (SPEC §9), and what it generated."""
     ended = dt.datetime.now(dt.UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
     act = ox.NamedNode(f"{base}#import-{stamp}")
     dataset = ox.NamedNode(base)
     when = ox.NamedNode(XSD + "dateTime")
     rows = sum(len(t.rows) for t in tables.tables.values())
+    generated_by = ox.NamedNode(PROV + "wasGeneratedBy")
     return [
         ox.Triple(act, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(act, ox.NamedNode(PROV + "startedAtTime"), ox.Literal(started.isoformat(), datatype=when)),
@@ -145,8 +218,9 @@ def activity_triples(base: str, path: Path, tables: Tables,
         ox.Triple(act, iri(IG.sha256), text(hashlib.sha256(tables.raw_bytes).hexdigest())),
         ox.Triple(act, iri(IG.rowCount),
                   ox.Literal(str(rows), datatype=ox.NamedNode(XSD + "integer"))),
-        ox.Triple(dataset, ox.NamedNode(PROV + "wasGeneratedBy"), act),
+        ox.Triple(dataset, generated_by, act),
         ox.Triple(dataset, ox.NamedNode(DCT + "modified"), ox.Literal(ended.isoformat(), datatype=when)),
+        *(ox.Triple(e, generated_by, act) for e in generated),
     ]
 
 

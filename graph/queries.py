@@ -21,7 +21,7 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def _parse(path: Path) -> NamedQuery:
     return NamedQuery(path.stem, path.read_text(encoding="utf-8"), summary, params)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> NamedQuery:
     """The named query ``graph/queries/{name}.rq``."""
     path = QUERY_DIR / f"{name}.rq"

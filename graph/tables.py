@@ -52,6 +52,14 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "contacts": (("actor",), ("role", "name", "email", "phone")),
 }
+#: Column order of each table exactly as SPEC §4 lists it (templates and exports use it).
+SPEC_ORDER: dict[str, tuple[str, ...]] = {
+    "goals": ("id", "label_de", "label_en", "action_field", "description"),
+    "actors": ("id", "name", "kind", "parent", "districts", "target_groups", "website", "description"),
+    "projects": ("id", "name", "lead", "partners", "goals", "funded_by", "start", "end", "districts",
+                 "target_groups", "description"),
+    "recommendations": ("id", "text", "goal", "horizon", "implemented_by", "status"),
+}
 #: Tables a dataset must have; the others may be absent.
 REQUIRED_TABLES = ("dataset",)
 #: Every table may carry a ``source`` column.

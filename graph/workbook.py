@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .namespaces import HORIZONS, KIND_CLASS
-from .tables import SOURCE_COLUMN, TABLES, Table, normalise_header
+from .tables import SOURCE_COLUMN, SPEC_ORDER, TABLES, Table, normalise_header
 
 #: What each column holds, shown as a note on its header cell.
 COLUMN_NOTES: dict[str, str] = {
@@ -43,7 +43,7 @@ def columns_of(table: str) -> list[str]:
         ['actor', 'group', 'role', 'start', 'end', 'source']
     """
     required, optional = TABLES[table]
-    cols = [*required, *optional]
+    cols = list(SPEC_ORDER.get(table, (*required, *optional)))
     if table != "dataset":
         cols.append(SOURCE_COLUMN)
     return cols

@@ -17,9 +17,9 @@ IG = "https://w3id.org/integraph/ns#"
 
 
 def nt(store: Store, subject: str, include_private: bool = False) -> set[str]:
-    """The triples of one subject as N-Triples lines."""
-    rows = store.query(f"CONSTRUCT {{ <{subject}> ?p ?o }} WHERE {{ <{subject}> ?p ?o }}",
-                       include_private=include_private)
+    """The triples of one subject as N-Triples lines (its import activity left out)."""
+    rows = store.query(f"CONSTRUCT {{ <{subject}> ?p ?o }} WHERE {{ <{subject}> ?p ?o "
+                       "FILTER(?p != prov:wasGeneratedBy) }", include_private=include_private)
     return {str(t) for t in rows}
 
 
@@ -87,10 +87,18 @@ def test_contacts_only_in_private_graph(testville: Store) -> None:
     assert not any(secret in str(t) for t in testville.triples(f"{B}/graph"))
 
 
-def test_import_is_recorded_as_provenance(testville: Store) -> None:
-    rows = testville.select("SELECT ?file ?rows WHERE { ?d prov:wasGeneratedBy ?a . "
-                            "?a a prov:Activity ; ig:fileName ?file ; ig:rowCount ?rows }")
-    assert rows == [{"file": "testville", "rows": 45}]
+def test_import_is_recorded_as_provenance(testville: Store, fixture_path: Path) -> None:
+    query = ("SELECT ?file ?rows WHERE { ?d a dcat:Dataset ; prov:wasGeneratedBy ?a . "
+             "?a a prov:Activity ; ig:fileName ?file ; ig:rowCount ?rows }")
+    assert testville.select(query) == [{"file": "testville", "rows": 45}]
+    orphans = testville.select("SELECT ?e WHERE { ?e a ig:Project FILTER NOT EXISTS { "
+                               "?e prov:wasGeneratedBy/a prov:Activity } }")
+    assert orphans == []
+    import_dataset(testville, fixture_path)
+    history = testville.select("SELECT ?a WHERE { ?a a prov:Activity }")
+    assert len(history) == 2, "a re-import keeps the earlier import activity as history"
+    latest = testville.select("SELECT DISTINCT ?a WHERE { ?e a ig:Project ; prov:wasGeneratedBy ?a }")
+    assert len(latest) == 1
 
 
 def test_reimport_reports_entity_diff_and_replaces(tmp_path: Path, fixture_path: Path, testville: Store) -> None:
