@@ -70,7 +70,7 @@ def main(
 @contextmanager
 def opened(read_only: bool = False) -> Iterator[Store]:
     """The configured store, closed afterwards."""
-    store = open_store(state.settings.store, read_only=read_only)
+    store = open_store(state.settings.store, read_only=read_only, settings=state.settings)
     try:
         yield store
     finally:

@@ -172,7 +172,7 @@ class Mapper:
                 self.add(s, P["url"], ox.NamedNode(row["url"]))
         self.concepts("action_fields", "field", IG.ActionField)
         self.concepts("goals", "goal", IG.Goal)
-        for line, row in t.get("goals").located():
+        for row in t.get("goals").rows:
             s = self.node("goal", row["id"])
             self.add(s, P["broader"], self.node("field", row["action_field"]))
         self.concepts("target_groups", "target-group", IG.TargetGroup)

@@ -34,11 +34,30 @@ class Settings:
         default=None,
         metadata={"doc": "SPARQL Update endpoint of a sparql: store (default: URL + /update)."},
     )
+    graph_store_url: str | None = field(
+        default=None,
+        metadata={"doc": "Graph Store Protocol endpoint of a sparql: store (default: URL's sibling /store)."},
+    )
+    sparql_user: str | None = field(
+        default=None, metadata={"doc": "User name for HTTP basic auth on a sparql: store."}
+    )
+    sparql_password: str | None = field(
+        default=None, metadata={"doc": "Password for HTTP basic auth on a sparql: store (never logged)."}
+    )
+    sparql_token: str | None = field(
+        default=None, metadata={"doc": "Bearer token for a sparql: store (never logged)."}
+    )
+    remote_timeout: float = field(
+        default=30.0, metadata={"doc": "Seconds to wait for a remote SPARQL server before giving up."}
+    )
     query_timeout: float = field(
         default=10.0, metadata={"doc": "Seconds a SPARQL query may run before it is stopped."}
     )
     max_rows: int = field(
         default=10_000, metadata={"doc": "Rows a /sparql SELECT returns at most (then truncated)."}
+    )
+    query_workers: int = field(
+        default=2, metadata={"doc": "Worker processes that run /sparql queries (each killable at the limit)."}
     )
     max_body_bytes: int = field(
         default=1_000_000, metadata={"doc": "Largest accepted query or form body in bytes."}

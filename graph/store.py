@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from .errors import QueryRejected, StoreError
 from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .settings import Settings
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -282,7 +283,7 @@ def _open_error(path: Path | None, exc: OSError) -> str:
     return f"cannot open the store at {path}: {text}"
 
 
-def open_store(spec: str, *, read_only: bool = False) -> Store:
+def open_store(spec: str, *, read_only: bool = False, settings: Settings | None = None) -> Store:
     """Open the store a spec string names (SPEC §5).
 
     Examples:
@@ -301,5 +302,5 @@ def open_store(spec: str, *, read_only: bool = False) -> Store:
     if spec.startswith("sparql:"):
         from .remote import RemoteStore
 
-        return RemoteStore(spec.removeprefix("sparql:"))
+        return RemoteStore(spec.removeprefix("sparql:"), settings)
     raise StoreError(f"unknown store {spec!r}: use oxigraph:PATH, memory: or sparql:URL")

@@ -10,15 +10,8 @@ from graph.namespaces import IG, NS
 from graph.ontology import ontology_graph
 from graph.validation import validate_graph
 
-SPEC_CLASSES = (
-    "Actor PublicOffice PublicBody WelfareAssociation Association MigrantOrganisation "
-    "EducationProvider ReligiousCommunity Company Committee WorkingGroup OtherActor Project "
-    "Programme ActionField Goal TargetGroup District Recommendation Cooperation Source"
-).split()
-SPEC_PROPERTIES = (
-    "worksOn leads partnerIn pursues fundedBy cooperatesWith cooperationKind targets activeIn "
-    "addresses implementedBy horizon"
-).split()
+SPEC_CLASSES = ["Actor", "PublicOffice", "PublicBody", "WelfareAssociation", "Association", "MigrantOrganisation", "EducationProvider", "ReligiousCommunity", "Company", "Committee", "WorkingGroup", "OtherActor", "Project", "Programme", "ActionField", "Goal", "TargetGroup", "District", "Recommendation", "Cooperation", "Source"]
+SPEC_PROPERTIES = ["worksOn", "leads", "partnerIn", "pursues", "fundedBy", "cooperatesWith", "cooperationKind", "targets", "activeIn", "addresses", "implementedBy", "horizon"]
 ORG = Namespace("http://www.w3.org/ns/org#")
 B = Namespace("https://example.org/t/")
 SCHEMA = Namespace("https://schema.org/")

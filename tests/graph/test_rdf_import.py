@@ -72,7 +72,7 @@ def test_jsonld_remote_context_is_never_fetched(tmp_path: Path) -> None:
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
@@ -85,8 +85,8 @@ def test_jsonld_remote_context_is_never_fetched(tmp_path: Path) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         doc = tmp_path / "remote.jsonld"
-        doc.write_text('{"@context": "http://127.0.0.1:%d/ctx", "@id": "https://x.org/a", "name": "A"}'
-                       % server.server_address[1])
+        port = server.server_address[1]
+        doc.write_text(f'{{"@context": "http://127.0.0.1:{port}/ctx", "@id": "https://x.org/a", "name": "A"}}')
         with pytest.raises(InvalidInput, match="problem"):
             import_dataset(OxigraphStore(None), doc, dataset="x")
     finally:

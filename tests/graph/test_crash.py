@@ -1,0 +1,103 @@
+"""A killed import leaves the previous state (SPEC §9), tested with SIGKILL on a real process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.importer import import_dataset
+from graph.store import STAGING_MARK, OxigraphStore
+
+B = "https://w3id.org/integraph/id/testville"
+
+CHILD = r"""
+import sys, time
+import pyoxigraph as ox
+from graph import store as st
+from graph.importer import import_dataset
+
+phase = sys.argv[3]
+real_bulk, real_update = ox.Store.bulk_extend, ox.Store.update
+
+def bulk(self, quads):
+    if phase == "during-staging":
+        print("STAGING", flush=True); time.sleep(30)
+    real_bulk(self, quads)
+
+def update(self, text):
+    if phase == "before-swap":
+        print("STAGED", flush=True); time.sleep(30)
+    real_update(self, text)
+    if phase == "after-swap":
+        print("SWAPPED", flush=True); time.sleep(30)
+
+class Patched:
+    def __init__(self, inner): self.inner = inner
+    def __getattr__(self, name): return getattr(self.inner, name)
+    def bulk_extend(self, quads): bulk(self.inner, quads)
+    def update(self, text): update(self.inner, text)
+
+store = st.OxigraphStore(st.Path(sys.argv[1]))
+store._store = Patched(store._store)
+import_dataset(store, sys.argv[2])
+print("DONE", flush=True)
+"""
+
+
+def changed_copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    text = (dst / "actors.csv").read_text().replace("Sportverein Nord", "SV Nord 1920")
+    (dst / "actors.csv").write_text(text)
+    return dst
+
+
+def label(store_dir: Path) -> str:
+    store = OxigraphStore(store_dir)
+    try:
+        assert not [g for g in store.named_graphs() if STAGING_MARK in g]
+        rows = store.select("SELECT ?l WHERE { ?a dct:identifier 'verein' ; skos:prefLabel ?l }")
+        count = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+        assert count > 200, "the dataset graph is complete, never half written"
+        return rows[0]["l"]
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("phase", "expected"), [
+    ("during-staging", "Sportverein Nord"),
+    ("before-swap", "Sportverein Nord"),
+    ("after-swap", "SV Nord 1920"),
+])
+def test_sigkill_leaves_before_or_after(phase: str, expected: str, tmp_path: Path,
+                                        fixture_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    first = OxigraphStore(store_dir)
+    import_dataset(first, fixture_path)
+    first.close()
+    new = changed_copy(fixture_path, tmp_path / "new")
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(store_dir), str(new), phase],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parents[2])
+    try:
+        marker = {"during-staging": "STAGING", "before-swap": "STAGED", "after-swap": "SWAPPED"}[phase]
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline:
+            line = child.stdout.readline().strip()
+            if line == marker or not line:
+                break
+        assert line == marker, child.stderr.read()
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert label(store_dir) == expected
