@@ -28,7 +28,7 @@ def validate_graph(
         data,
         shacl_graph=shapes_graph(),
         ont_graph=ontology_graph(),
-        inference="rdfs",
+        inference="none",
         advanced=True,
         allow_warnings=True,
     )
