@@ -18,7 +18,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from .errors import IntegraphError, InvalidInput, Problem
@@ -111,15 +118,24 @@ def run_command(fn: Callable[[], Any], fmt: Fmt = Fmt.table) -> Any:
 
 
 @contextmanager
-def progress_steps(enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A progress display that shows the import step under way."""
+def progress_steps(enabled: bool, total: int = 6) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the import steps (read, check, map, validate, compare, write)."""
     if not enabled:
         yield lambda _step: None
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
-        yield lambda step: bar.update(task, description=step)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=total)
+        seen: list[str] = []
+
+        def step(name: str) -> None:
+            if seen:
+                bar.advance(task)
+            seen.append(name)
+            bar.update(task, description=name)
+
+        yield step
+        bar.update(task, completed=total)
 
 
 def print_report(report: Any, fmt: Fmt) -> None:

@@ -102,7 +102,7 @@ def _prepare_tables(path: Path, dataset: str | None, progress: Progress) -> Prep
     name = dataset or meta.get("name", "")
     base = dataset_base(name, meta.get("base") or None)
     progress("mapping to RDF")
-    mapped = map_tables(tables, base)
+    mapped = map_tables(tables, base, name)
     progress("validating with SHACL")
     problems += validate_triples(mapped.public + mapped.private, mapped.origin)
     if errors_in(problems):

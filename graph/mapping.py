@@ -114,9 +114,10 @@ class Mapped:
 class Mapper:
     """Builds :class:`Mapped` from checked tables (references are assumed to resolve)."""
 
-    def __init__(self, tables: Tables, base: str) -> None:
+    def __init__(self, tables: Tables, base: str, name: str | None = None) -> None:
         self.t = tables
         self.base = base
+        self.name = name
         self.out = Mapped(base=base)
         self.url_sources: dict[str, str] = {}
         self.source_ids = set(tables.get("sources").rows_by_id())
@@ -197,9 +198,10 @@ class Mapper:
         values = {r.get("key", "").lower(): r.get("value", "") for r in self.t.get("dataset").rows}
         self.add(s, RDF_TYPE, C["dataset"])
         self.add(s, RDF_TYPE, C["void"])
-        if values.get("name"):
-            self.add(s, P["title"], text(values["name"], "de"))
-            self.add(s, P["identifier"], text(values["name"]))
+        name = self.name or values.get("name")
+        if name:
+            self.add(s, P["title"], text(name, "de"))
+            self.add(s, P["identifier"], text(name))
         if values.get("municipality"):
             self.add(s, iri(IG.municipality), text(values["municipality"]))
         lic = values.get("license", "")
@@ -349,9 +351,9 @@ class Mapper:
             self.out.private.extend(triples)
 
 
-def map_tables(tables: Tables, base: str) -> Mapped:
-    """The RDF of a checked dataset (see ``docs/model.md``)."""
-    return Mapper(tables, base).run()
+def map_tables(tables: Tables, base: str, name: str | None = None) -> Mapped:
+    """The RDF of a checked dataset (see ``docs/model.md``); ``name`` overrides dataset.csv's."""
+    return Mapper(tables, base, name).run()
 
 
 def subjects(triples: list[ox.Triple]) -> Iterator[str]:

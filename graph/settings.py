@@ -50,6 +50,10 @@ class Settings:
     remote_timeout: float = field(
         default=30.0, metadata={"doc": "Seconds to wait for a remote SPARQL server before giving up."}
     )
+    sparql_endpoint: str = field(
+        default="http://127.0.0.1:8000/sparql",
+        metadata={"doc": "Public SPARQL endpoint named in exported dataset descriptions (DCAT/VoID)."},
+    )
     query_timeout: float = field(
         default=10.0, metadata={"doc": "Seconds a SPARQL query may run before it is stopped."}
     )

@@ -59,7 +59,9 @@ def report_problems(report: rdflib.Graph, origin: Mapping[str, tuple[str, int]])
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        message = report.value(result, SH.resultMessage)
+        messages = list(report.objects(result, SH.resultMessage))
+        message = next((m for m in messages if getattr(m, "language", None) == "en"),
+                       messages[0] if messages else None)
         severity = report.value(result, SH.resultSeverity)
         file, line = origin.get(str(focus), ("", None))
         if not file and focus is not None and "#" in str(focus):

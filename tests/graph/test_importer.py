@@ -165,3 +165,10 @@ def test_validate_reports_counts(fixture_path: Path) -> None:
     report = validate_dataset(fixture_path)
     assert report.counts["actors"] == 12
     assert report.private_triples == 6
+
+
+def test_dataset_option_names_the_dataset(empty_store: Store, fixture_path: Path) -> None:
+    report = import_dataset(empty_store, fixture_path, dataset="copy")
+    assert report.base == "https://w3id.org/integraph/id/copy"
+    rows = empty_store.select("SELECT ?n WHERE { ?d a dcat:Dataset ; dct:identifier ?n }")
+    assert rows == [{"n": "copy"}]

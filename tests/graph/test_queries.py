@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph import queries
-from graph.store import Store
+from graph.importer import FIXTURE, import_dataset
+from graph.store import OxigraphStore, Store
 
 B = "https://w3id.org/integraph/id/testville"
 #: A sample value for each parameter name used in the .rq headers.
@@ -20,11 +21,19 @@ SAMPLES = {
 }
 
 
+@pytest.fixture(scope="module")
+def store() -> Store:
+    """One store with the fixture for every query (the store kinds are covered elsewhere)."""
+    s = OxigraphStore(None)
+    import_dataset(s, FIXTURE)
+    return s
+
+
 @pytest.mark.parametrize("name", sorted(queries.QUERIES))
-def test_every_query_runs(name: str, testville: Store) -> None:
+def test_every_query_runs(name: str, store: Store) -> None:
     q = queries.load(name)
     assert q.summary, f"{name}.rq has no '#+ summary:' header"
     params = {p: SAMPLES.get(p, ox.Literal("x")) for p in q.params}
-    result = testville.query(q.text, params)
+    result = store.query(q.text, params)
     assert result is not None
     list(result) if not isinstance(result, ox.QueryBoolean) else bool(result)
