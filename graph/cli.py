@@ -110,7 +110,8 @@ def run_command(fn: Callable[[], Any], fmt: Fmt = Fmt.table) -> Any:
             print(json.dumps({"error": str(exc), "problems": [p.as_dict() for p in exc.problems]},
                              ensure_ascii=False, indent=2))
         else:
-            err.print(problems_table(exc.problems))
+            if exc.problems:
+                err.print(problems_table(exc.problems))
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
     except IntegraphError as exc:
