@@ -1,0 +1,1 @@
+"""Browser tests: the web pages in headless Chromium against a real server."""
