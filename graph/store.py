@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -232,28 +231,38 @@ class OxigraphStore(Store):
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
-        token = uuid.uuid4().hex
-        staging = {g: f"{g}{STAGING_MARK}{token}" for g in graphs}
+        # One SPARQL update, which Oxigraph applies as a single transaction, carrying only the
+        # difference: DELETE DATA for triples that went, INSERT DATA for triples that came. A
+        # re-import that changes little writes little, and a first import costs one parse.
+        # (Bulk-loading a staging graph and MOVE-ing it in was measured 6x slower.)
+        ops: list[str] = []
         try:
-            # Bulk-load into staging graphs (not visible to queries), then swap them in with
-            # one SPARQL update, which Oxigraph applies as a single transaction.
             for g, triples in graphs.items():
-                target = ox.NamedNode(staging[g])
-                self._store.bulk_extend(
-                    ox.Quad(t.subject, t.predicate, t.object, target) for t in triples
-                )
-            ops = []
-            for g in graphs:
-                ops.append(f"DROP SILENT GRAPH <{g}>")
-                ops.append(f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>")
-            self._store.update(" ;\n".join(ops))
+                ops.extend(self._replacement(g, list(triples)))
+            if ops:
+                self._store.update(" ;\n".join(ops))
         except OSError as exc:
             raise StoreError(f"{self.spec}: writing failed, nothing was changed: {exc}") from exc
-        finally:
-            for g in staging.values():
-                with contextlib.suppress(OSError):
-                    self._store.remove_graph(ox.NamedNode(g))
-        self._store.flush()
+        if self.path is not None:
+            self._store.flush()
+
+    def _replacement(self, graph: str, new: list[ox.Triple]) -> list[str]:
+        """Update operations that turn ``graph`` into exactly ``new``."""
+        node = ox.NamedNode(graph)
+        old = [ox.Triple(q.subject, q.predicate, q.object)
+               for q in self._store.quads_for_pattern(None, None, None, node)]
+        if not new:
+            return [f"DROP SILENT GRAPH <{graph}>"] if old else []
+        if _has_blank_nodes(old) or _has_blank_nodes(new):
+            # DELETE DATA cannot name blank nodes: replace such a graph (the ontology) whole.
+            return [f"DROP SILENT GRAPH <{graph}>", _data("INSERT", graph, map(str, new))]
+        before, after = set(map(str, old)), set(map(str, new))
+        ops = []
+        if before - after:
+            ops.append(_data("DELETE", graph, before - after))
+        if after - before:
+            ops.append(_data("INSERT", graph, after - before))
+        return ops
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
@@ -271,6 +280,15 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError):
                 self._store.flush()
         del self._store
+
+
+def _has_blank_nodes(triples: list[ox.Triple]) -> bool:
+    return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+
+
+def _data(verb: str, graph: str, triples: Iterable[str]) -> str:
+    """``INSERT DATA`` / ``DELETE DATA`` of N-Triples lines (pyoxigraph escapes every term)."""
+    return f"{verb} DATA {{ GRAPH <{graph}> {{\n" + " .\n".join(triples) + " .\n} }"
 
 
 def _open_error(path: Path | None, exc: OSError) -> str:
