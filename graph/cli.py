@@ -166,7 +166,8 @@ def import_cmd(
 
     def go() -> Any:
         with opened() as store, progress_steps(fmt is Fmt.table and sys.stderr.isatty()) as step:
-            return import_path(store, path, dataset=dataset, dry_run=dry_run, progress=step)
+            return import_path(store, path, dataset=dataset, dry_run=dry_run, progress=step,
+                               agent="integraph-cli")
 
     reports = run_command(go, fmt)
     if fmt is Fmt.json:

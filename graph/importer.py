@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -147,11 +148,12 @@ def validate_dataset(path: Path, *, dataset: str | None = None) -> ImportReport:
 
 
 def import_path(store: Store, path: Path, *, dataset: str | None = None, dry_run: bool = False,
-                progress: Progress = _noop) -> list[ImportReport]:
+                progress: Progress = _noop, agent: str | None = None) -> list[ImportReport]:
     """Import every dataset in ``path`` in one transaction (or, with ``dry_run``, only diff).
 
-    Table imports are recorded as a ``prov:Activity``; RDF files (backups)
-    keep the provenance they carry, so a restore is exact.
+    Table imports are recorded as a ``prov:Activity`` associated with ``agent``
+    (who imported: ``integraph-cli`` or the API token's name); RDF files
+    (backups) keep the provenance they carry, so a restore is exact.
     """
     started = dt.datetime.now(dt.UTC)
     prepared = prepare(Path(path), dataset=dataset, progress=progress)
@@ -167,7 +169,7 @@ def import_path(store: Store, path: Path, *, dataset: str | None = None, dry_run
         public = p.public
         if p.tables is not None:
             public = public + past_activities(old, r.base) + activity_triples(
-                r.base, Path(path), p.tables, started, entities(p.public, r.base))
+                r.base, Path(path), p.tables, started, entities(p.public, r.base), agent)
         writes[graph] = public
         writes[private] = p.private
         r.triples = len(public)
@@ -178,9 +180,11 @@ def import_path(store: Store, path: Path, *, dataset: str | None = None, dry_run
 
 
 def import_dataset(store: Store, path: Path, *, dataset: str | None = None,
-                   dry_run: bool = False, progress: Progress = _noop) -> ImportReport:
+                   dry_run: bool = False, progress: Progress = _noop,
+                   agent: str | None = None) -> ImportReport:
     """Import (or, with ``dry_run``, only check and diff) one dataset into ``store``."""
-    reports = import_path(store, path, dataset=dataset, dry_run=dry_run, progress=progress)
+    reports = import_path(store, path, dataset=dataset, dry_run=dry_run, progress=progress,
+                          agent=agent)
     return reports[0]
 
 
@@ -195,14 +199,33 @@ def entities(triples: Iterable[ox.Triple], base: str) -> list[ox.NamedNode]:
 
 
 def past_activities(old: Iterable[ox.Triple], base: str) -> list[ox.Triple]:
-    """The import activities recorded in the previous version, kept as history."""
-    prefix = f"{base}#import-"
-    return [t for t in old if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)]
+    """The import activities (and their agents) recorded in the previous version, kept as history."""
+    prefixes = (f"{base}#import-", f"{base}#agent-")
+    return [t for t in old if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefixes)]
+
+
+def agent_triples(base: str, act: ox.NamedNode, agent: str | None) -> list[ox.Triple]:
+    """``prov:wasAssociatedWith`` the agent that ran an import (a role or token name, never a person).
+
+    Examples:
+        >>> [str(t.object) for t in agent_triples("https://x.org/d", ox.NamedNode("https://x.org/d#import-1"),
+        ...                                        "token:editor one")][:1]
+        ['<https://x.org/d#agent-token-editor-one>']
+    """
+    if not agent:
+        return []
+    node = ox.NamedNode(f"{base}#agent-" + re.sub(r"[^A-Za-z0-9_-]+", "-", agent).strip("-"))
+    return [
+        ox.Triple(act, ox.NamedNode(PROV + "wasAssociatedWith"), node),
+        ox.Triple(node, RDF_TYPE, ox.NamedNode(PROV + "Agent")),
+        ox.Triple(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), text(agent)),
+    ]
 
 
 def activity_triples(base: str, path: Path, tables: Tables, started: dt.datetime,
-                     generated: list[ox.NamedNode] = ()) -> list[ox.Triple]:  # type: ignore[assignment]
-    """The ``prov:Activity`` that records this import (SPEC §9), and what it generated."""
+                     generated: list[ox.NamedNode] = (),  # type: ignore[assignment]
+                     agent: str | None = None) -> list[ox.Triple]:
+    """The ``prov:Activity`` that records this import (SPEC §9): who, when, which file, what."""
     ended = dt.datetime.now(dt.UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
     act = ox.NamedNode(f"{base}#import-{stamp}")
@@ -221,6 +244,7 @@ def activity_triples(base: str, path: Path, tables: Tables, started: dt.datetime
         ox.Triple(dataset, generated_by, act),
         ox.Triple(dataset, ox.NamedNode(DCT + "modified"), ox.Literal(ended.isoformat(), datatype=when)),
         *(ox.Triple(e, generated_by, act) for e in generated),
+        *agent_triples(base, act, agent),
     ]
 
 

@@ -34,6 +34,8 @@ def test_import_stats_query(tmp_path: Path, fixture_path: Path) -> None:
     assert csv_out.splitlines() == ["n", "Kulturverein Anatolien"]
     table = cli(store, "query", q).output
     assert "Kulturverein Anatolien" in table and "1 row(s)" in table
+    agent = "SELECT ?n WHERE { ?a a prov:Activity ; prov:wasAssociatedWith/rdfs:label ?n }"
+    assert cli(store, "query", agent, "--format", "csv").output.splitlines() == ["n", "integraph-cli"]
 
 
 def test_query_from_file_and_construct_as_jsonld(tmp_path: Path, fixture_path: Path) -> None:
