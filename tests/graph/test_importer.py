@@ -172,3 +172,14 @@ def test_dataset_option_names_the_dataset(empty_store: Store, fixture_path: Path
     assert report.base == "https://w3id.org/integraph/id/copy"
     rows = empty_store.select("SELECT ?n WHERE { ?d a dcat:Dataset ; dct:identifier ?n }")
     assert rows == [{"n": "copy"}]
+
+
+def test_end_before_start_is_reported_exactly(tmp_path: Path, fixture_path: Path) -> None:
+    d = tmp_path / "d"
+    shutil.copytree(fixture_path, d)
+    with (d / "memberships.csv").open("a") as f:
+        f.write("awo,ak-sprache,Mitglied,2016-05-01,2016-04-30,s1\n")   # line 5
+    with pytest.raises(InvalidInput) as info:
+        validate_dataset(d)
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in info.value.problems
+            if p.severity == "error"] == [("memberships.csv", 5, "end", "2016-04-30", "end_before_start")]
