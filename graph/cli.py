@@ -8,6 +8,7 @@ no traceback is shown for them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -45,6 +46,13 @@ err = Console(stderr=True)
 class Fmt(StrEnum):
     table = "table"
     json = "json"
+
+
+class Lang(StrEnum):
+    """Language of explanations, maps and reports."""
+
+    de = "de"
+    en = "en"
 
 
 class QueryFmt(StrEnum):
@@ -87,6 +95,17 @@ def opened(read_only: bool = False) -> Iterator[Store]:
 def fail(message: str) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(1)
+
+
+def date_option(value: str | None, option: str) -> dt.date | None:
+    """A date option: ``YYYY-MM-DD`` or a year ``YYYY`` (its 1 January); exit 1 when neither."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if len(value) != 4 else dt.date(int(value), 1, 1)
+    except ValueError:
+        fail(f"{option} must be a date YYYY-MM-DD or a year YYYY, not {value!r}")
+    return None
 
 
 def problems_table(problems: list[Problem]) -> Table:

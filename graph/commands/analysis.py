@@ -10,12 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from graph.cli import Fmt, app, fail, opened, out, run_command
-
-
-class Lang(StrEnum):
-    de = "de"
-    en = "en"
+from graph.cli import Fmt, Lang, app, date_option, fail, opened, out, run_command
 
 
 class GapKind(StrEnum):
@@ -28,16 +23,6 @@ class GapKind(StrEnum):
     broker_dependency = "broker_dependency"
     lapsed_tie = "lapsed_tie"
     unimplemented_recommendation = "unimplemented_recommendation"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value) if len(value) != 4 else dt.date(int(value), 1, 1)
-    except ValueError:
-        fail(f"{option} must be a date YYYY-MM-DD or a year YYYY, not {value!r}")
-    return None
 
 
 def _dump(data: Any) -> None:
@@ -60,7 +45,7 @@ def who(
     """Who works on this goal at the date, directly or through projects (lead/partner)."""
     from graph.coverage import who as who_fn
 
-    on = _date(as_of, "--as-of")
+    on = date_option(as_of, "--as-of")
     rows = run_command(lambda: who_fn(_landscape(), goal_id, on), fmt)
     if fmt is Fmt.json:
         _dump(rows)
@@ -109,7 +94,7 @@ def gaps(
     """Ranked cooperation gaps (SPEC §6), best first; with --without/--add-tie for a what-if landscape."""
     from graph.gaps import find_gaps
 
-    on = _date(as_of, "--as-of")
+    on = date_option(as_of, "--as-of")
     ties = _ties(add_tie or [], ctx.args)
     result = run_command(lambda: find_gaps(
         _landscape(), kind=kind.value if kind else None, field=field, as_of=on, limit=limit, lang=lang.value,
@@ -140,8 +125,8 @@ def diff(
     """How the network changed between two dates: ties, isolated actors, goal coverage."""
     from graph.timeline import diff as diff_fn
 
-    start = _date(date_from, "--from")
-    end = _date(date_to, "--to") or dt.date.today()
+    start = date_option(date_from, "--from")
+    end = date_option(date_to, "--to") or dt.date.today()
     result = run_command(lambda: diff_fn(_landscape(), start, end), fmt)  # type: ignore[arg-type]
     if fmt is Fmt.json:
         _dump(result)

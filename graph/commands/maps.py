@@ -10,12 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.cli import app, fail, opened, out, run_command
-
-
-class Lang(StrEnum):
-    de = "de"
-    en = "en"
+from graph.cli import Lang, app, date_option, fail, opened, out, run_command
 
 
 class Metric(StrEnum):
@@ -27,17 +22,6 @@ class Metric(StrEnum):
     eigenvector = "eigenvector"
     core_number = "core_number"
     none = "none"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    """A date option: ``YYYY-MM-DD`` or a year ``YYYY`` (1 January)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value) if len(value) != 4 else dt.date(int(value), 1, 1)
-    except ValueError:
-        fail(f"{option} must be a date YYYY-MM-DD or a year YYYY, not {value!r}")
-    return None
 
 
 def _landscape(dataset: str | None) -> Any:
@@ -62,7 +46,7 @@ def map_cmd(
     """Write an interactive cooperation map as one HTML file that works offline."""
     from graph.maps import write_map
 
-    on = _date(as_of, "--as-of")
+    on = date_option(as_of, "--as-of")
     started = time.perf_counter()
     path = run_command(lambda: write_map(_landscape(dataset), out_file, field=field, goal=goal, gaps=gaps,
                                          as_of=on, metric=metric.value, seed=seed, lang=lang.value))
@@ -82,7 +66,7 @@ def report(
     """Write the printable monitoring report: goals, recommendations, coverage, gaps, change."""
     from graph.report import write_report
 
-    on, start = _date(as_of, "--as-of"), _date(since, "--since")
+    on, start = date_option(as_of, "--as-of"), date_option(since, "--since")
     if start is not None and start > (on or dt.date.today()):
         fail(f"--since {start.isoformat()} is after the reference date")
     path = run_command(lambda: write_report(_landscape(dataset), out_file, as_of=on, since=start,
