@@ -24,7 +24,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import graph
-from api import errors, security, tokens
+from api import docs_ui, errors, security, tokens
 from api.routes import actors, analysis, exports, goals, imports, pages, projects, sparql
 from graph.sandbox import QuerySandbox
 from graph.settings import Settings
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 the_store.close()
 
     app = FastAPI(title="integraph", version=graph.__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = the_store
     app.state.sandbox = sandbox
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.landscape_lock = threading.Lock()
     errors.install(app)
     security.install(app, settings)
+    docs_ui.install(app)
     for module in (goals, analysis, actors, projects, imports, exports, sparql):
         app.include_router(module.router)
     app.include_router(pages.router)

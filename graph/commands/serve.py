@@ -26,11 +26,13 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.logs import log_config
 
     settings = dataclasses.replace(state.settings, host=host or state.settings.host,
                                    port=port or state.settings.port)
     application = run_command(lambda: create_app(settings))
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
+                log_config=log_config())
 
 
 @app.command()
