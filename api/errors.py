@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from graph.errors import (
@@ -77,8 +77,12 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body("invalid_parameter", "; ".join(details)[:2000]), 422)
 
 
-def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and not request.url.path.startswith(("/api/", "/sparql", "/static/")):
+        from api.routes import pages  # a browser asking for an unknown page gets a page
+
+        return pages.not_found(request, str(exc.detail), str(exc.detail))
     codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
     return JSONResponse(body(codes.get(exc.status_code, "http_error"), str(exc.detail)),
                         exc.status_code, headers=getattr(exc, "headers", None))

@@ -287,3 +287,12 @@ def test_search_finds_auslaenderbeirat_in_the_wetzlar_names() -> None:
     for query in ("Auslander", "auslaender", "Auslanderbeirat", "Ausländerbierat"):
         names = [hit.entry.label for hit in search(entries, query)]
         assert "Ausländerbeirat der Stadt Wetzlar" in names[:3], (query, names[:5])
+
+
+def test_unknown_page_is_an_html_404_for_browsers_and_json_for_clients(client: TestClient) -> None:
+    page = client.get("/no-such-page", headers={"accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "<html" in page.text
+    api = client.get("/api/no-such-route", headers={"accept": "text/html"})
+    assert api.status_code == 404 and api.json()["error"] == "not_found"
+    assert client.get("/no-such-page").json()["error"] == "not_found"
