@@ -157,7 +157,7 @@ class Checker:
             self.ref(table, line, column, value, target)
 
     def dates(self, table: Table, line: int, row: dict[str, str]) -> None:
-        bounds = {}
+        bounds: dict[str, dt.date] = {}
         for col in ("start", "end"):
             value = row.get(col, "")
             if not value:
@@ -166,8 +166,9 @@ class Checker:
             if parsed is None:
                 self.error(table, line, col, "impossible date", value,
                            "YYYY-MM-DD or YYYY (a real calendar day)", code="bad_date")
-            bounds[col] = parsed
-        if bounds.get("start") and bounds.get("end") and bounds["end"] < bounds["start"]:
+            else:
+                bounds[col] = parsed
+        if "start" in bounds and "end" in bounds and bounds["end"] < bounds["start"]:
             self.error(table, line, "end", f"end {row['end']} is before start {row['start']}",
                        row["end"], f"a date not before {row['start']}", code="end_before_start")
 

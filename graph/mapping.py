@@ -30,7 +30,7 @@ DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
 
 
-def iri(value: str) -> ox.NamedNode:
+def iri(value: object) -> ox.NamedNode:
     """A pyoxigraph IRI from an rdflib term, a pyoxigraph IRI or a string."""
     if isinstance(value, ox.NamedNode):
         return value
@@ -95,7 +95,7 @@ def url_source_id(url: str) -> str:
 
     Examples:
         >>> url_source_id("https://example.org/")
-        'url-0d8e4c1f7e6c'
+        'url-166d9d911dbb'
     """
     return "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
 
@@ -360,7 +360,7 @@ def subjects(triples: list[ox.Triple]) -> Iterator[str]:
     """Distinct subject IRIs, in first-seen order."""
     seen: set[str] = set()
     for t in triples:
-        v = t.subject.value
+        v = str(getattr(t.subject, "value", t.subject))
         if v not in seen:
             seen.add(v)
             yield v

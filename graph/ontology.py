@@ -42,6 +42,6 @@ def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
     """Copy pyoxigraph triples into an rdflib graph (for pySHACL)."""
     g = rdflib.Graph()
     if triples:
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         g.parse(data=data.decode("utf-8"), format="nt")
     return g

@@ -44,7 +44,8 @@ class NamedQuery:
 
 
 def _parse(path: Path) -> NamedQuery:
-    summary, params = "", ()
+    summary = ""
+    params: tuple[str, ...] = ()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#+ summary:"):
             summary = line.split(":", 1)[1].strip()

@@ -47,6 +47,11 @@ class RdfDataset:
     moved: int = 0
 
 
+def value(term: object) -> str:
+    """The IRI or lexical form of a term (an RDF-star triple term as its N-Triples text)."""
+    return str(getattr(term, "value", term))
+
+
 def is_rdf_file(path: Path) -> bool:
     """True for the file suffixes this module reads."""
     return path.is_file() and path.suffix.lower() in RDF_SUFFIXES
@@ -64,14 +69,14 @@ def _parse(path: Path) -> list[ox.Quad]:
 
 def _dataset_name(triples: list[ox.Triple], base: str) -> str:
     for t in triples:
-        if t.subject.value == base and t.predicate.value == f"{DCT}identifier":
-            return t.object.value
+        if value(t.subject) == base and value(t.predicate) == f"{DCT}identifier":
+            return value(t.object)
     return base.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _single_base(triples: list[ox.Triple], dataset: str | None, file: str) -> str:
-    bases = sorted({t.subject.value for t in triples
-                    if t.predicate == RDF_TYPE and t.object.value == f"{DCAT}Dataset"})
+    bases = sorted({value(t.subject) for t in triples
+                    if t.predicate == RDF_TYPE and value(t.object) == f"{DCAT}Dataset"})
     if dataset:
         wanted = [b for b in bases if b.rstrip("/").endswith("/" + dataset)]
         return wanted[0] if wanted else dataset_base(dataset)
@@ -85,12 +90,12 @@ def _single_base(triples: list[ox.Triple], dataset: str | None, file: str) -> st
 
 def _split_personal(ds: RdfDataset) -> None:
     """Move contact points and their triples out of the public part."""
-    contacts = {t.subject.value for t in ds.public if t.predicate == RDF_TYPE
-                and t.object.value == CONTACT_CLASS}
-    contacts |= {t.object.value for t in ds.public if t.predicate.value == str(CV.contactPoint)}
+    contacts = {value(t.subject) for t in ds.public if t.predicate == RDF_TYPE
+                and value(t.object) == CONTACT_CLASS}
+    contacts |= {value(t.object) for t in ds.public if value(t.predicate) == str(CV.contactPoint)}
     keep = []
     for t in ds.public:
-        if t.subject.value in contacts or t.predicate.value in PERSONAL:
+        if value(t.subject) in contacts or value(t.predicate) in PERSONAL:
             ds.private.append(t)
             ds.moved += 1
         else:

@@ -157,6 +157,8 @@ class RemoteStore(Store):
             data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
             headers={"Accept": RESULTS_JSON})
         result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(f"{_redact(self.url)} answered a graph list that is not a SELECT result")
         graphs = sorted(s["g"].value for s in result if isinstance(s["g"], ox.NamedNode))
         self._graphs = (now, graphs)
         return graphs

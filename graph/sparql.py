@@ -55,17 +55,17 @@ def run_query(
     if isinstance(result, ox.QueryBoolean):
         if fmt == "table":
             return ["boolean"], [[str(bool(result)).lower()]]
-        return result.serialize(format=RESULT_FORMATS.get(fmt, ox.QueryResultsFormat.JSON))
+        return result.serialize(format=RESULT_FORMATS.get(fmt, ox.QueryResultsFormat.JSON)) or b""
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             names = [v.value for v in result.variables]
             return names, [[term_text(s[n]) for n in names] for s in result]
         if fmt not in RESULT_FORMATS:
             raise QueryRejected(f"unknown result format {fmt!r}")
-        return result.serialize(format=RESULT_FORMATS[fmt])
+        return result.serialize(format=RESULT_FORMATS[fmt]) or b""
     triples = list(result)
     if fmt == "table":
         return ["subject", "predicate", "object"], [
             [term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in triples
         ]
-    return ox.serialize(triples, format=GRAPH_FORMATS.get(fmt, ox.RdfFormat.JSON_LD))
+    return ox.serialize(triples, format=GRAPH_FORMATS.get(fmt, ox.RdfFormat.JSON_LD)) or b""

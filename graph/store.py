@@ -273,7 +273,8 @@ class OxigraphStore(Store):
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
             substitutions={ox.Variable("g"): ox.NamedNode(graph)},
         )
-        return int(next(iter(result))["n"].value)  # type: ignore[index]
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value)  # type: ignore[union-attr]
 
     def close(self) -> None:
         if self.path is not None and not self.read_only:

@@ -59,7 +59,7 @@ def validate_triples(
     triples: list[ox.Triple], origin: Mapping[str, tuple[str, int]] | None = None
 ) -> list[Problem]:
     """:func:`validate_graph` for pyoxigraph triples (unchanged data is not validated twice)."""
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else None) or b""
     key = hashlib.sha256(data + SHAPES_DIGEST()).hexdigest()
     if key in _VERDICTS:
         _VERDICTS.move_to_end(key)
