@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 import graph
 from api import docs_ui, errors, security, tokens
-from api.routes import actors, analysis, exports, goals, imports, pages, projects, sparql
+from api.routes import actors, analysis, edits, exports, goals, imports, pages, projects, sparql
 from graph.sandbox import QuerySandbox
 from graph.settings import Settings
 from graph.store import Store, open_store
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     errors.install(app)
     security.install(app, settings)
     docs_ui.install(app)
-    for module in (goals, analysis, actors, projects, imports, exports, sparql):
+    for module in (goals, analysis, actors, projects, imports, exports, sparql, edits):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")

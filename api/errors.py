@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from graph.edit import Conflict
 from graph.errors import (
     IntegraphError,
     InvalidInput,
@@ -40,6 +41,7 @@ class ApiError(Exception):
 #: graph error class → (status, code); the first matching class wins (subclasses first).
 STATUS: list[tuple[type[IntegraphError], int, str]] = [
     (NotFound, 404, "not_found"),
+    (Conflict, 409, "conflict"),
     (InvalidInput, 400, "invalid_input"),
     (UpdateRejected, 403, "read_only"),
     (QueryRejected, 400, "query_rejected"),
