@@ -35,12 +35,18 @@ def catalogue(lang: str) -> dict[str, str]:
     return data
 
 
-def _accept_language(header: str) -> str | None:
-    """The supported language the browser ranks highest (``q`` weights honoured)."""
-    best, best_q = None, 0.0
-    for part in header.split(","):
+def weighted(header: str | None) -> list[tuple[str, float]]:
+    """The items of an ``Accept``-style header with their ``q`` weights, lower-cased, in order.
+
+    Examples:
+        >>> weighted("de-DE,en;q=0.8, */*;q=x")
+        [('de-de', 1.0), ('en', 0.8), ('*/*', 0.0)]
+    """
+    items = []
+    for part in (header or "").split(","):
         fields = [f.strip() for f in part.split(";")]
-        tag = fields[0].lower().split("-")[0]
+        if not fields[0]:
+            continue
         q = 1.0
         for f in fields[1:]:
             if f.lower().startswith("q="):
@@ -48,6 +54,15 @@ def _accept_language(header: str) -> str | None:
                     q = float(f[2:])
                 except ValueError:
                     q = 0.0
+        items.append((fields[0].lower(), q))
+    return items
+
+
+def _accept_language(header: str) -> str | None:
+    """The supported language the browser ranks highest (``q`` weights honoured)."""
+    best, best_q = None, 0.0
+    for item, q in weighted(header):
+        tag = item.split("-")[0]
         if tag in LANGUAGES and q > best_q:
             best, best_q = tag, q
     return best

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import deps, search
 from api.errors import body
-from api.i18n import Translator, choose_language
+from api.i18n import Translator, choose_language, weighted
 from api.routes import page_maps, page_views
 from api.routes.page_data import Directory, all_gaps, directory
 from graph.gaps import KINDS
@@ -47,17 +47,8 @@ def prefers_html(accept: str | None) -> bool:
         (False, False, False)
     """
     weights: dict[str, float] = {}
-    for part in (accept or "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if fields[0]:
-            weights[fields[0].lower()] = max(q, weights.get(fields[0].lower(), 0.0))
+    for media, q in weighted(accept):
+        weights[media] = max(q, weights.get(media, 0.0))
     html = weights.get("text/html", 0.0)
     others = [q for media, q in weights.items() if media not in ("text/html", "application/xhtml+xml", "*/*")]
     return html > 0 and html >= max(others, default=0.0)
