@@ -1,11 +1,19 @@
 """SHACL validation of mapped triples, reported in spreadsheet terms.
 
-pySHACL runs with the ontology mixed in as its ontology graph (no RDFS
-pre-inference: SHACL's instance semantics already follow ``rdfs:subClassOf``),
-so a shape that targets ``ig:Actor`` reaches every subclass, and with
-``advanced=True`` for the SPARQL-based targets of the shapes. Each violation
-is turned into a :class:`~graph.errors.Problem` located at the file and row
-the focus node came from.
+Two engines evaluate the same ``ontology/shapes.ttl``:
+
+* ``oxigraph`` (the default): :mod:`graph.shacl_sparql` compiles every
+  constraint into one SPARQL query over all focus nodes and runs them on an
+  in-memory pyoxigraph store holding the data and the ontology. It is the
+  one that scales (see ``benchmarks/results.md``).
+* ``pyshacl``: the reference implementation, with the ontology as its
+  ontology graph (no RDFS pre-inference: SHACL's instance semantics already
+  follow ``rdfs:subClassOf``) and ``advanced=True`` for the SPARQL-based
+  targets. A differential test holds the two engines to the same verdicts.
+
+Choose with ``engine=`` or ``INTEGRAPH_SHACL_ENGINE``. Each violation is
+turned into a :class:`~graph.errors.Problem` located at the file and row the
+focus node came from.
 
 Validation is a pure function of the triples and the shapes, and it is the
 slowest step of an import, so the last few verdicts are remembered by a
@@ -16,28 +24,52 @@ the work).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
+from . import shacl_sparql
 from .errors import Problem
-from .ontology import ONTOLOGY_FILE, SHAPES_FILE, ontology_graph, shapes_graph
+from .ontology import ONTOLOGY_FILE, SHAPES_FILE, ontology_graph, ontology_triples, shapes_graph
+
+ENGINES = ("oxigraph", "pyshacl")
+
+
+def default_engine() -> str:
+    """``INTEGRAPH_SHACL_ENGINE`` if set, else ``oxigraph``."""
+    engine = os.environ.get("INTEGRAPH_SHACL_ENGINE", "oxigraph").strip().lower() or "oxigraph"
+    if engine not in ENGINES:
+        raise ValueError(f"INTEGRAPH_SHACL_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
+
+
+@lru_cache(maxsize=1)
+def compiled_shapes() -> shacl_sparql.CompiledShapes:
+    """The shapes compiled to SPARQL once per process."""
+    return shacl_sparql.compile_shapes(shapes_graph())
+
+
+#: A problem and the focus node it is about (the node locates it in the input files).
+Found = list[tuple[str, Problem]]
 
 
 def validate_graph(
-    data: rdflib.Graph, origin: Mapping[str, tuple[str, int]] | None = None
+    data: rdflib.Graph, origin: Mapping[str, tuple[str, int]] | None = None, *, engine: str | None = None
 ) -> list[Problem]:
     """Problems SHACL finds in ``data`` (empty when it conforms)."""
-    report = _report(data)
-    return [] if report is None else list(report_problems(report, origin or {}))
+    if (engine or default_engine()) == "pyshacl":
+        return _locate(_pyshacl(data), origin or {})
+    return _locate(_oxigraph(data.serialize(format="nt", encoding="utf-8")), origin or {})
 
 
-def _report(data: rdflib.Graph) -> rdflib.Graph | None:
-    """pySHACL's report graph, or None when the data conforms."""
+def _pyshacl(data: rdflib.Graph) -> Found:
+    """pySHACL's verdict on ``data``."""
     from pyshacl import validate
 
     conforms, report, _ = validate(
@@ -48,31 +80,56 @@ def _report(data: rdflib.Graph) -> rdflib.Graph | None:
         advanced=True,
         allow_warnings=True,
     )
-    return None if conforms else report
+    return [] if conforms else report_entries(report)
 
 
-_VERDICTS: OrderedDict[str, rdflib.Graph | None] = OrderedDict()
+def _oxigraph(data: bytes) -> Found:
+    """The Oxigraph engine's verdict on ``data`` (N-Triples)."""
+    found = shacl_sparql.violations(compiled_shapes(), data, ontology_triples())
+    return [(v.focus, Problem(f"{v.message} ({_short(v.focus)})", column=_short(v.path) if v.path else "",
+                              value=v.value or "", code="shape",
+                              severity="error" if v.severity == "Violation" else "warning"))
+            for v in found]
+
+
+_VERDICTS: OrderedDict[str, Found] = OrderedDict()
 _REMEMBERED = 8
 
 
 def validate_triples(
-    triples: list[ox.Triple], origin: Mapping[str, tuple[str, int]] | None = None
+    triples: list[ox.Triple], origin: Mapping[str, tuple[str, int]] | None = None, *,
+    engine: str | None = None,
 ) -> list[Problem]:
     """:func:`validate_graph` for pyoxigraph triples (unchanged data is not validated twice)."""
+    engine = engine or default_engine()
     data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else None) or b""
-    key = hashlib.sha256(data + SHAPES_DIGEST()).hexdigest()
+    key = hashlib.sha256(data + SHAPES_DIGEST() + engine.encode()).hexdigest()
     if key in _VERDICTS:
         _VERDICTS.move_to_end(key)
-        report = _VERDICTS[key]
-        return [] if report is None else list(report_problems(report, origin or {}))
-    graph = rdflib.Graph()
-    if data:
-        graph.parse(data=data.decode("utf-8"), format="nt")
-    report = _report(graph)
-    _VERDICTS[key] = report
+        return _locate(_VERDICTS[key], origin or {})
+    if engine == "pyshacl":
+        graph = rdflib.Graph()
+        if data:
+            graph.parse(data=data.decode("utf-8"), format="nt")
+        found = _pyshacl(graph)
+    else:
+        found = _oxigraph(data)
+    _VERDICTS[key] = found
     if len(_VERDICTS) > _REMEMBERED:
         _VERDICTS.popitem(last=False)
-    return [] if report is None else list(report_problems(report, origin or {}))
+    return _locate(found, origin or {})
+
+
+def _locate(found: Found, origin: Mapping[str, tuple[str, int]]) -> list[Problem]:
+    """The problems placed at the file and row their focus node came from, sorted by location."""
+    problems = []
+    for focus, problem in found:
+        file, line = origin.get(focus, ("", None))
+        if not file and "#" in focus:
+            file, line = origin.get(focus.split("#", 1)[0], ("", None))
+        problems.append(replace(problem, file=file, row=line))
+    problems.sort(key=lambda p: (p.file, p.row or 0, p.column, p.message))
+    return problems
 
 
 def SHAPES_DIGEST() -> bytes:
@@ -93,9 +150,9 @@ def _short(term: object) -> str:
     return text
 
 
-def report_problems(report: rdflib.Graph, origin: Mapping[str, tuple[str, int]]):  # type: ignore[no-untyped-def]
-    """One Problem per ``sh:ValidationResult``, sorted by location."""
-    problems = []
+def report_entries(report: rdflib.Graph) -> Found:
+    """One (focus node, Problem) per ``sh:ValidationResult`` of a pySHACL report."""
+    found = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
@@ -104,19 +161,11 @@ def report_problems(report: rdflib.Graph, origin: Mapping[str, tuple[str, int]])
         message = next((m for m in messages if getattr(m, "language", None) == "en"),
                        messages[0] if messages else None)
         severity = report.value(result, SH.resultSeverity)
-        file, line = origin.get(str(focus), ("", None))
-        if not file and focus is not None and "#" in str(focus):
-            file, line = origin.get(str(focus).split("#", 1)[0], ("", None))
-        problems.append(
-            Problem(
-                f"{message or 'shape violated'} ({_short(focus)})",
-                file=file,
-                row=line,
-                column=_short(path) if path is not None and not isinstance(path, rdflib.BNode) else "",
-                value="" if value is None else str(value),
-                severity="warning" if severity in (SH.Warning, SH.Info) else "error",
-                code="shape",
-            )
-        )
-    problems.sort(key=lambda p: (p.file, p.row or 0, p.column, p.message))
-    return problems
+        found.append((str(focus), Problem(
+            f"{message or 'shape violated'} ({_short(focus)})",
+            column=_short(path) if path is not None and not isinstance(path, rdflib.BNode) else "",
+            value="" if value is None else str(value),
+            severity="warning" if severity in (SH.Warning, SH.Info) else "error",
+            code="shape",
+        )))
+    return found
