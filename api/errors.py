@@ -4,10 +4,15 @@
 one HTTP status. Messages that help the caller (a SPARQL syntax error, the
 limit that was hit, the problems of an import) pass through; an unexpected
 exception is answered with a generic 500 by Starlette and never echoed.
+
+An :class:`OSError` that reaches a route (a full disk while an upload is
+spooled to a temporary file, say) is the server's storage failing, not a bug:
+it is answered 503 with the operating system's reason, without file names.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -65,6 +70,19 @@ def _graph_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body("error", str(exc)), 400)
 
 
+#: errnos that mean the server's disk refuses: full, read-only, not permitted, failing
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+
+
+def _os_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OSError)
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno in STORAGE_ERRNOS:
+        return JSONResponse(body("storage_unavailable",
+                                 f"the server could not read or write its files: {reason}"), 503)
+    return JSONResponse(body("unavailable", f"the server could not complete the request: {reason}"), 503)
+
+
 def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return JSONResponse(body(exc.error, exc.message), exc.status, headers=exc.headers)
@@ -94,5 +112,6 @@ def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(IntegraphError, _graph_error)
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(OSError, _os_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import logging
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,17 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {f"{XSD}{t}" for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
 _FLOAT_TYPES = {f"{XSD}{t}" for t in ("decimal", "double", "float")}
 STAGING_MARK = "/staging-"
+log = logging.getLogger(__name__)
+
+#: Phrases in RocksDB's and the OS's error texts, and what they mean for a user. pyoxigraph's OSError
+#: carries no errno, so the text is all there is; the first match wins.
+CAUSES: tuple[tuple[str, str], ...] = (
+    ("no space left", "no space left on device"),
+    ("disk quota", "disk quota exceeded"),
+    ("read-only file system", "the file system is mounted read-only"),
+    ("permission denied", "permission denied: the store directory or its files are not writable"),
+    ("operation not permitted", "permission denied: the store directory or its files are not writable"),
+)
 
 
 def is_public_graph(iri: str) -> bool:
@@ -182,31 +195,65 @@ class Store(abc.ABC):
 
 
 class OxigraphStore(Store):
-    """The embedded Oxigraph store, on disk (RocksDB) or in memory."""
+    """The embedded Oxigraph store, on disk (RocksDB) or in memory.
+
+    Faults of the disk never lose data and never surface as raw ``OSError``: a store that cannot
+    be opened for writing (read-only mount, permissions, full disk) is opened read-only and refuses
+    writes with the cause; a write that fails changes nothing and says why, naming the store
+    (``tests/security/test_faults.py``).
+    """
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only and path is not None and (path / "CURRENT").exists()
-        read_only = self.read_only
         self.spec = f"oxigraph:{path}" if path is not None else "memory:"
+        #: why writes are refused (the store could only be opened read-only), or None
+        self.write_refusal: str | None = None
+        #: the cause of a failed write: RocksDB then refuses every later write until reopened
+        self._failed: str | None = None
         try:
             if path is None:
                 self._store = ox.Store()
-            elif read_only and (path / "CURRENT").exists():
+            elif self.read_only:
                 self._store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as exc:
-            raise StoreError(_open_error(path, exc)) from exc
-        if not read_only:
+            self._store = self._read_only_fallback(path, exc)
+        if not self.read_only:
             self._drop_staging()
 
+    def _read_only_fallback(self, path: Path | None, exc: OSError) -> ox.Store:
+        """A read-only handle when the store exists but cannot be written (read-only mount, file
+        permissions, full disk): reads keep working (the server serves its pages and SPARQL), and
+        every write is refused with the cause instead of the server not starting at all."""
+        cause = cause_of(exc)
+        if path is None or cause is None or not (path / "CURRENT").exists():
+            raise StoreError(_open_error(path, exc)) from exc
+        try:
+            store = ox.Store.read_only(str(path))
+        except OSError:
+            raise StoreError(_open_error(path, exc)) from exc
+        self.read_only = True
+        self.write_refusal = (f"the store at {path} cannot be written ({cause}): nothing was changed; "
+                              "fix that and try again (a running `integraph serve` needs a restart)")
+        log.warning("the store at %s cannot be opened for writing (%s): it is open read-only, "
+                    "writes will be refused", path, cause)
+        return store
+
     def _drop_staging(self) -> None:
-        """Remove staging graphs left behind by an import that was killed before it committed."""
+        """Remove staging graphs left behind by an import that was killed before it committed.
+
+        Queries never see staging graphs, so failing to remove them (a full disk) is only logged:
+        the store must still open for reading.
+        """
         stale = [g for g in self.named_graphs() if STAGING_MARK in g]
-        for g in stale:
-            self._store.remove_graph(ox.NamedNode(g))
+        try:
+            for g in stale:
+                self._store.remove_graph(ox.NamedNode(g))
+        except OSError as exc:
+            log.warning("%s: could not remove stale staging graphs: %s", self.spec, exc)
 
     def query(self, sparql, bindings=None, *, include_private=False):  # type: ignore[no-untyped-def]
         graphs = [ox.NamedNode(g) for g in self.named_graphs() if STAGING_MARK not in g]
@@ -222,19 +269,33 @@ class OxigraphStore(Store):
         except SyntaxError as exc:
             raise QueryRejected(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
-            raise StoreError(f"{self.spec}: the store could not be read: {exc}") from exc
+            raise self._read_error(exc) from exc
         except RuntimeError as exc:
             # pyoxigraph: a bound variable must be in the SELECT projection
             raise QueryRejected(f"query cannot be run with these bindings: {exc}") from exc
 
+    def _read_error(self, exc: OSError) -> StoreError:
+        where = f"the store at {self.path}" if self.path is not None else "the in-memory store"
+        cause = cause_of(exc)
+        return StoreError(f"{where} could not be read ({cause or 'I/O error'}): {exc}")
+
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        try:
+            return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        except OSError as exc:
+            raise self._read_error(exc) from exc
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         # One SPARQL update, which Oxigraph applies as a single transaction, carrying only the
         # difference: DELETE DATA for triples that went, INSERT DATA for triples that came. A
         # re-import that changes little writes little, and a first import costs one parse.
         # (Bulk-loading a staging graph and MOVE-ing it in was measured 6x slower.)
+        if self.write_refusal is not None:
+            raise StoreError(self.write_refusal)
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only: nothing was changed")
+        if self._failed is not None:
+            self._reopen()
         ops: list[str] = []
         try:
             for g, triples in graphs.items():
@@ -242,9 +303,48 @@ class OxigraphStore(Store):
             if ops:
                 self._store.update(" ;\n".join(ops))
         except OSError as exc:
-            raise StoreError(f"{self.spec}: writing failed, nothing was changed: {exc}") from exc
+            where = f"the store at {self.path}" if self.path is not None else "the in-memory store"
+            cause = cause_of(exc)
+            if self.path is not None:
+                self._failed = cause or str(exc)
+            raise StoreError(f"writing to {where} failed ({cause or 'I/O error'}), nothing was changed: "
+                             f"{exc}") from exc
         if self.path is not None:
-            self._store.flush()
+            try:
+                self._store.flush()
+            except OSError as exc:
+                # The update is committed to the write-ahead log, which RocksDB replays on open:
+                # the write stands. Only the later writes need a fresh handle.
+                self._failed = cause_of(exc) or str(exc)
+                log.warning("%s: the write is committed, but flushing it failed: %s", self.spec, exc)
+
+    def _reopen(self) -> None:
+        """A fresh RocksDB handle after a failed write.
+
+        RocksDB keeps a failed write's error (a full disk, say) and refuses every later write even
+        once the cause is gone; only reopening clears it. Readers meanwhile use a read-only handle,
+        so they are never without a store; a reader still holding the old handle keeps its lock,
+        and then the server must be restarted.
+        """
+        assert self.path is not None
+        cause = self._failed
+        try:
+            self._store = ox.Store.read_only(str(self.path))  # drops the failed handle
+            for _ in range(20):
+                try:
+                    self._store = ox.Store(str(self.path))
+                    break
+                except OSError as exc:
+                    if "lock" not in str(exc).lower():
+                        raise
+                    time.sleep(0.05)  # an in-flight read still holds the old handle
+            else:
+                raise OSError("the store is still locked by an earlier handle")
+        except OSError as exc:
+            raise StoreError(f"the store at {self.path} refuses writes since a write failed ({cause}) "
+                             f"and could not be reopened ({exc}): nothing was changed; "
+                             "restart `integraph serve`") from exc
+        self._failed = None
 
     def _replacement(self, graph: str, new: list[ox.Triple]) -> list[str]:
         """Update operations that turn ``graph`` into exactly ``new``."""
@@ -265,16 +365,22 @@ class OxigraphStore(Store):
         return ops
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
-        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            yield ox.Triple(q.subject, q.predicate, q.object)
+        try:
+            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                yield ox.Triple(q.subject, q.predicate, q.object)
+        except OSError as exc:
+            raise self._read_error(exc) from exc
 
     def count(self, graph: str) -> int:
-        result = self._store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-            substitutions={ox.Variable("g"): ox.NamedNode(graph)},
-        )
-        assert isinstance(result, ox.QuerySolutions)
-        return int(next(iter(result))["n"].value)  # type: ignore[union-attr]
+        try:
+            result = self._store.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                substitutions={ox.Variable("g"): ox.NamedNode(graph)},
+            )
+            assert isinstance(result, ox.QuerySolutions)
+            return int(next(iter(result))["n"].value)  # type: ignore[union-attr]
+        except OSError as exc:
+            raise self._read_error(exc) from exc
 
     def close(self) -> None:
         if self.path is not None and not self.read_only:
@@ -292,8 +398,26 @@ def _data(verb: str, graph: str, triples: Iterable[str]) -> str:
     return f"{verb} DATA {{ GRAPH <{graph}> {{\n" + " .\n".join(triples) + " .\n} }"
 
 
+def cause_of(exc: OSError) -> str | None:
+    """What an I/O error means for the user (full disk, read-only, no permission), if known.
+
+    Examples:
+        >>> cause_of(OSError("IO error: While appending to file: /s/000026.log: No space left on device"))
+        'no space left on device'
+        >>> cause_of(OSError(30, "Read-only file system"))
+        'the file system is mounted read-only'
+        >>> cause_of(OSError("Corruption: bad block")) is None
+        True
+    """
+    text = str(exc).lower()
+    return next((meaning for phrase, meaning in CAUSES if phrase in text), None)
+
+
 def _open_error(path: Path | None, exc: OSError) -> str:
     text = str(exc)
+    cause = cause_of(exc)
+    if cause is not None:
+        return f"cannot open the store at {path} ({cause}): {text}"
     if "lock" in text.lower():
         return (
             f"the store at {path} is in use by another process (is `integraph serve` running?): "
