@@ -495,6 +495,61 @@ def case_api_load(ctx: dict[str, Any]) -> dict[str, Any]:
         stop(server)
 
 
+def case_load_mix(ctx: dict[str, Any]) -> dict[str, Any]:
+    """uvicorn serving ``create_app``; REST reads, /sparql and one runaway query at once (issue 11).
+
+    The server gets a small ``query_timeout`` (``mix_query_timeout``) so that the runaway query is
+    cut several times within the run; everything else is as ``integraph serve`` runs it.
+    """
+    if not have("api.app"):
+        return na("api/app.py not available")
+    import os
+
+    import httpx
+
+    from benchmarks.load_mix import run_mix
+    from graph.settings import Settings
+
+    timeout = float(ctx.get("mix_query_timeout", 2.0))
+    workers = int(ctx.get("mix_query_workers") or Settings().query_workers)  # as integraph serve runs
+    env = {**os.environ, "INTEGRAPH_QUERY_TIMEOUT": f"{timeout:g}", "INTEGRAPH_QUERY_WORKERS": str(workers)}
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.serve_app", f"oxigraph:{ctx['store_dir']}", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{base}/sparql?query=ASK%7B%7D", server, 300, lambda r: r.status_code == 200)
+        paths = httpx.get(f"{base}/openapi.json", timeout=30).json().get("paths", {})
+        missing = [p for p in ("/api/goals", "/api/goals/{id}/actors", "/api/actors/{id}", "/api/gaps")
+                   if p not in paths]
+        if missing:
+            return na(f"routes not available: {', '.join(missing)}")
+        rss_ready = round(tree_peak_mb(server.pid), 1)
+        # warm-up, not measured: the landscape load, the first gaps, the guard's parse of the who query
+        goals = [g["id"] for g in httpx.get(f"{base}/api/goals", timeout=300).json()]
+        actors = [a["id"] for a in httpx.get(f"{base}/api/actors", params={"limit": 1000},
+                                             timeout=300).json()["items"]]
+        for url in (f"{base}/api/goals/{ctx['meta']['goal_G']}/actors", f"{base}/api/actors/{actors[0]}",
+                    f"{base}/api/gaps?limit=20"):
+            httpx.get(url, timeout=300).raise_for_status()
+        sparql = who_sparql(ctx)
+        httpx.get(f"{base}/sparql", params={"query": sparql}, timeout=300,
+                  headers={"Accept": "application/sparql-results+json"}).raise_for_status()
+        out = run_mix(base, server_pid=server.pid, clients=int(ctx.get("mix_clients", 50)),
+                      duration=float(ctx.get("mix_duration", 60.0)), goal_ids=goals, actor_ids=actors,
+                      sparql=sparql, query_timeout=timeout, seed=int(ctx.get("seed", 0)),
+                      runaway=bool(ctx.get("mix_runaway", True)))
+        alive = server.poll() is None
+        # the killed workers' peaks are gone from /proc: the sampled peak may be the higher one
+        peak = max(tree_peak_mb(server.pid), out.get("rss_peak_mb") or 0.0)
+        return {"status": "ok", "port": port, "query_workers": workers, "server_alive": alive,
+                "server_peak_rss_mb": round(peak, 1), "rss_ready_peak_mb": rss_ready,
+                "goals": len(goals), "actor_ids": len(actors), **out}
+    finally:
+        stop(server)
+
+
 def case_oxigraph_server_load(ctx: dict[str, Any]) -> dict[str, Any]:
     """A plain ``oxigraph serve`` (same quads, union default graph) under the same /sparql load."""
     from urllib.parse import quote
@@ -589,6 +644,7 @@ CASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "gaps_sparql_rdflib": case_gaps_sparql_rdflib,
     "metrics": case_metrics,
     "api_load": case_api_load,
+    "load_mix": case_load_mix,
     "oxigraph_server_load": case_oxigraph_server_load,
     "map": case_map,
 }

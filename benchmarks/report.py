@@ -349,6 +349,8 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
               table(["actors", "endpoint", "p50 one client", "p99 one client", "req/s concurrent",
                      "p50 concurrent", "p99 concurrent", "errors", "server peak RSS MB"], rows), ""]
 
+    parts += mix_section(by_scale, scales)
+
     # map
     rows = []
     for n in scales:
@@ -375,6 +377,79 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
                   for r in problems]
         parts.append("")
     path.write_text("\n".join(parts), encoding="utf-8")
+
+
+#: The request kinds of the mixed load, as the table names them.
+MIX_LABELS = {"goal_actors": "`/api/goals/{id}/actors`", "actor": "`/api/actors/{id}`",
+              "goals": "`/api/goals`", "gaps": "`/api/gaps?limit=20`", "sparql": "`/sparql` (who query)",
+              "slow": "`/sparql` runaway query (one client)"}
+MIX_TEXT = (
+    "The same uvicorn process as above, with a small `query_timeout` so that a runaway query is cut "
+    "several times in one run. All but one client pick, for every request, one of: who works on a random "
+    "goal, a random actor, the goal list, the best 20 gaps, the who query on `/sparql` (weights "
+    "3 : 3 : 2 : 1 : 2). The one slow client sends a counted cartesian product (`SELECT (COUNT(*) AS ?n) "
+    "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }`) to `/sparql` again and again; the server must cut it with "
+    "its limit answer, 503 `query_timeout`. Every other answer is an error: any status but 200 (503 `busy` "
+    "included), a client timeout (30 s), a connection error. There should be none. The server's memory is "
+    "the RSS of its process tree (uvicorn and the query workers), sampled every second: at the start of the "
+    "load, its peak, and at the end once the workers killed at the limit have been replaced.")
+
+
+def error_note(kinds: dict[str, int] | None) -> str:
+    """The commonest unintended answers of a request kind, e.g. ``503 busy ×5``."""
+    return ", ".join(f"{k} ×{v}" for k, v in (kinds or {}).items())
+
+
+def mix_kind_row(n: int, kind: str, k: Rec) -> list[str]:
+    """One request kind of the mixed load; the slow client's row counts its limit answers."""
+    label, errors, note = MIX_LABELS[kind], str(k.get("errors", 0)), error_note(k.get("error_kinds"))
+    if kind == "slow":
+        cut = (f"{k.get('limited', 0)} limit answers (503 `query_timeout`), p50 "
+               f"{fmt_seconds(k.get('limit_p50_s'))}")
+        return [f"{n:,}", label, str(k.get("requests", 0)), "–", "–", "–", errors,
+                "; ".join(x for x in (cut, note) if x)]
+    return [f"{n:,}", label, str(k.get("requests", 0)), f"{k.get('rps', 0):.0f}", fmt_seconds(k.get("p50_s")),
+            fmt_seconds(k.get("p99_s")), errors, note]
+
+
+def mix_section(by_scale: dict[int, dict[str, Rec]], scales: list[int]) -> list[str]:
+    """The ``load_mix`` case (issue 11): a row per request kind, then the whole run and its memory."""
+    recs = {n: by_scale[n]["load_mix"] for n in scales if by_scale[n].get("load_mix")}
+    if not recs:
+        return []
+    kind_rows, run_rows = [], []
+    for n, rec in recs.items():
+        if rec.get("status") != "ok":
+            run_rows.append([f"{n:,}", cell(rec), "", "", "", "", "", "", one_line(rec.get("note"))])
+            continue
+        kinds = rec.get("kinds") or {}
+        kind_rows += [mix_kind_row(n, kind, kinds[kind]) for kind in MIX_LABELS if kind in kinds]
+        memory = f"{mb(rec, 'rss_start_mb')} / {mb(rec, 'rss_peak_mb')} / {mb(rec, 'rss_end_mb')}"
+        run_rows.append([f"{n:,}", str(rec.get("clients", "–")), f"{rec.get('duration_s', 0):g} s",
+                         f"{rec.get('query_timeout_s', 0):g} s / {rec.get('query_workers', '–')}",
+                         f"{rec.get('rps', 0):.0f}", str(rec.get("answered", "–")),
+                         str(rec.get("errors", "–")), str(rec.get("limited", "–")), memory])
+    out = ["## Mixed load with a runaway query (issue 11)", "", MIX_TEXT, ""]
+    if kind_rows:
+        out += [table(["actors", "request", "requests", "req/s", "p50", "p99", "errors", "note"], kind_rows),
+                ""]
+    out += [table(["actors", "clients", "duration", "query_timeout / workers", "answers/s", "answered",
+                   "errors", "limit answers", "server RSS MB (start / peak / end)"], run_rows), ""]
+    return out
+
+
+def mix_reading(n: int, mix: Rec) -> str:
+    """One sentence on the mixed load of one scale: errors, cuts, memory."""
+    kinds = mix.get("kinds") or {}
+    wrong = "; ".join(f"{k}: {error_note(v.get('error_kinds'))}" for k, v in kinds.items() if v.get("errors"))
+    slow = kinds.get("slow") or {}
+    return (f"* {n:,} actors, mixed load: {mix.get('clients')} clients for {mix.get('duration_s', 0):g} s, "
+            f"{mix.get('rps', 0):.0f} answers/s, {mix.get('errors', 0)} unintended errors"
+            + (f" ({wrong})" if wrong else "")
+            + f"; the runaway query was cut {mix.get('limited', 0)} times (answer after "
+            f"{fmt_seconds(slow.get('limit_p50_s'))}; query_timeout {mix.get('query_timeout_s', 0):g} s, "
+            f"{mix.get('query_workers', '?')} query workers). Server memory {mb(mix, 'rss_start_mb')} MB at "
+            f"the start, {mb(mix, 'rss_peak_mb')} MB at the peak, {mb(mix, 'rss_end_mb')} MB at the end.")
 
 
 def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = None) -> list[str]:
@@ -434,6 +509,9 @@ def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = N
                        f"`/sparql` {(sparql or {}).get('rps', 0):.0f} req/s (one client p50 "
                        f"{fmt_seconds(sparql_seq.get('p50_s'))}); the plain Oxigraph server answers the same "
                        f"SPARQL at {oxs.get('rps', 0):.0f} req/s.")
+        mix = r.get("load_mix")
+        if mix and mix.get("status") == "ok":
+            out.append(mix_reading(n, mix))
     missed = [row for row in check_targets(by_scale) if row[4].startswith("missed")]
     if missed:
         out.append("* Missed targets: " + "; ".join(f"{row[1]} at {row[0]} actors: {row[3]} against {row[2]} "
