@@ -258,6 +258,24 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
                      "raw bulk_load in memory", "peak RSS MB (import / raw)", "slowest import steps"], rows),
               ""]
 
+    # SHACL engines
+    rows = []
+    for n in scales:
+        r = by_scale[n]
+        ours, ref = r.get("validate"), r.get("validate_pyshacl")
+        if ours or ref:
+            rows.append([f"{n:,}", f"{(ours or ref or {}).get('triples', 0):,}", cell(ours),
+                         f"{cell(ref)} · {ratio(seconds(ref), seconds(ours))}", f"{mb(ours)} / {mb(ref)}"])
+    if rows:
+        parts += ["## SHACL validation: shapes compiled to SPARQL vs pySHACL", "",
+                  "The same mapped triples against `ontology/shapes.ttl`: integraph's engine "
+                  "(`graph/shacl_sparql.py`: one SPARQL query per constraint over all focus nodes, on "
+                  "in-memory pyoxigraph, queries in 4 threads) against pySHACL (the reference; "
+                  "`INTEGRAPH_SHACL_ENGINE=pyshacl`), stopped after the SPARQL timeout. "
+                  "`tests/graph/test_shacl_engines.py` holds both to the same verdicts.", "",
+                  table(["actors", "triples", "integraph engine", "pySHACL",
+                         "peak RSS MB (integraph / pySHACL)"], rows), ""]
+
     # who
     rows = []
     for n in scales:

@@ -53,7 +53,8 @@ PROFILES: dict[str, dict[str, Any]] = {
               "mix_query_workers": 3},
 }
 #: Cases in run order; the later ones need the store the import case leaves behind.
-ORDER = ["import", "import_raw", "import_memory_raw", "landscape", "who_graph", "who_api",
+ORDER = ["import", "import_raw", "import_memory_raw", "validate", "validate_pyshacl", "landscape",
+         "who_graph", "who_api",
          "who_sparql_oxigraph", "who_sparql_rdflib", "gaps_top", "gaps", "gaps_sparql_oxigraph",
          "gaps_sparql_rdflib", "metrics", "api_load", "load_mix", "oxigraph_server_load", "map"]
 

@@ -43,6 +43,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {f"{XSD}{t}" for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
 _FLOAT_TYPES = {f"{XSD}{t}" for t in ("decimal", "double", "float")}
 STAGING_MARK = "/staging-"
+#: A first import of at least this many triples into an empty graph is bulk-loaded under a journal
+#: instead of going through one SPARQL update (which parses the whole text and grows faster than
+#: linearly: 12 s for 106k triples, 503 s for 1.04M, against 1.7 s and 21 s bulk-loaded).
+BULK_THRESHOLD = 20_000
+#: Journal graphs name the graphs being bulk-loaded; they carry STAGING_MARK, so they are never public.
+JOURNAL_PREFIX = f"urn:integraph:journal{STAGING_MARK}"
+PENDING = ox.NamedNode("urn:integraph:pending")
 log = logging.getLogger(__name__)
 
 #: Phrases in RocksDB's and the OS's error texts, and what they mean for a user. pyoxigraph's OSError
@@ -248,15 +255,16 @@ class OxigraphStore(Store):
         Queries never see staging graphs, so failing to remove them (a full disk) is only logged:
         the store must still open for reading.
         """
-        stale = [g for g in self.named_graphs() if STAGING_MARK in g]
         try:
-            for g in stale:
+            graphs = self._all_graphs()
+            stale = sorted(self._pending(graphs)) + [g for g in graphs if STAGING_MARK in g]
+            for g in stale:  # the half-loaded graphs first, then the journals that name them
                 self._store.remove_graph(ox.NamedNode(g))
         except OSError as exc:
             log.warning("%s: could not remove stale staging graphs: %s", self.spec, exc)
 
     def query(self, sparql, bindings=None, *, include_private=False):  # type: ignore[no-untyped-def]
-        graphs = [ox.NamedNode(g) for g in self.named_graphs() if STAGING_MARK not in g]
+        graphs = [ox.NamedNode(g) for g in self.named_graphs()]
         visible = graphs if include_private else [g for g in graphs if is_public_graph(g.value)]
         try:
             return self._store.query(
@@ -280,26 +288,49 @@ class OxigraphStore(Store):
         return StoreError(f"{where} could not be read ({cause or 'I/O error'}): {exc}")
 
     def named_graphs(self) -> list[str]:
+        """The committed graphs: never staging graphs, journals or graphs a journal says are loading."""
+        graphs = self._all_graphs()
+        hidden = self._pending(graphs)
+        return [g for g in graphs if STAGING_MARK not in g and g not in hidden]
+
+    def _all_graphs(self) -> list[str]:
         try:
             return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
         except OSError as exc:
             raise self._read_error(exc) from exc
 
+    def _pending(self, graphs: list[str]) -> set[str]:
+        """Graphs named by a journal: a bulk load that has not committed (or was killed)."""
+        pending: set[str] = set()
+        for journal in (g for g in graphs if g.startswith(JOURNAL_PREFIX)):
+            for q in self._store.quads_for_pattern(None, PENDING, None, ox.NamedNode(journal)):
+                if isinstance(q.subject, ox.NamedNode):
+                    pending.add(q.subject.value)
+        return pending
+
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         # One SPARQL update, which Oxigraph applies as a single transaction, carrying only the
         # difference: DELETE DATA for triples that went, INSERT DATA for triples that came. A
-        # re-import that changes little writes little, and a first import costs one parse.
-        # (Bulk-loading a staging graph and MOVE-ing it in was measured 6x slower.)
+        # re-import that changes little writes little. (Bulk-loading a staging graph and MOVE-ing
+        # it in was measured 6x slower.) A large graph written where there was none (a first
+        # import) is bulk-loaded under a journal instead, committed by the same update.
         if self.write_refusal is not None:
             raise StoreError(self.write_refusal)
         if self.read_only:
             raise StoreError(f"the store at {self.path} was opened read-only: nothing was changed")
         if self._failed is not None:
             self._reopen()
-        ops: list[str] = []
         try:
+            ops: list[str] = []
+            bulk: dict[str, list[ox.Triple]] = {}
             for g, triples in graphs.items():
-                ops.extend(self._replacement(g, list(triples)))
+                new = list(triples)
+                if (len(new) >= BULK_THRESHOLD and not self._has(g) and not _has_blank_nodes(new)):
+                    bulk[g] = new
+                else:
+                    ops.extend(self._replacement(g, new))
+            if bulk:
+                ops.append(self._bulk_load(bulk))
             if ops:
                 self._store.update(" ;\n".join(ops))
         except OSError as exc:
@@ -307,6 +338,7 @@ class OxigraphStore(Store):
             cause = cause_of(exc)
             if self.path is not None:
                 self._failed = cause or str(exc)
+            self._discard_journals()
             raise StoreError(f"writing to {where} failed ({cause or 'I/O error'}), nothing was changed: "
                              f"{exc}") from exc
         if self.path is not None:
@@ -346,6 +378,39 @@ class OxigraphStore(Store):
                              "restart `integraph serve`") from exc
         self._failed = None
 
+    def _has(self, graph: str) -> bool:
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return next(iter(quads), None) is not None
+
+    def _bulk_load(self, graphs: dict[str, list[ox.Triple]]) -> str:
+        """Bulk-load new graphs under a journal; return the update operation that commits them.
+
+        A journal graph naming the graphs is committed first (one small transaction); while it
+        exists, those graphs are hidden from every query and from :meth:`named_graphs`, and the next
+        writable open drops them (they were empty before). The load itself is not transactional,
+        but the returned ``DROP GRAPH`` of the journal is: it goes into the same update as the rest
+        of the write, so a kill at any point leaves exactly the state before or after
+        (``tests/graph/test_crash.py``).
+        """
+        journal = f"{JOURNAL_PREFIX}{time.time_ns()}"
+        self._store.update(_data("INSERT", journal, (f"<{g}> <{PENDING.value}> true" for g in graphs)))
+        for g, triples in graphs.items():
+            node = ox.NamedNode(g)
+            # N-Quads bytes parsed in Rust: 12.8 s for 1.04M triples against 21 s for bulk_extend
+            data = ox.serialize((ox.Quad(t.subject, t.predicate, t.object, node) for t in triples),
+                                format=ox.RdfFormat.N_QUADS)
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        if self.path is not None:
+            self._store.flush()
+        return f"DROP GRAPH <{journal}>"
+
+    def _discard_journals(self) -> None:
+        """After a failed write: drop what uncommitted bulk loads left (best effort; else at next open)."""
+        with contextlib.suppress(OSError):
+            graphs = self._all_graphs()
+            for g in sorted(self._pending(graphs)) + [g for g in graphs if g.startswith(JOURNAL_PREFIX)]:
+                self._store.remove_graph(ox.NamedNode(g))
+
     def _replacement(self, graph: str, new: list[ox.Triple]) -> list[str]:
         """Update operations that turn ``graph`` into exactly ``new``."""
         node = ox.NamedNode(graph)
@@ -383,6 +448,8 @@ class OxigraphStore(Store):
             raise self._read_error(exc) from exc
 
     def close(self) -> None:
+        if not hasattr(self, "_store"):
+            return  # closed already
         if self.path is not None and not self.read_only:
             with contextlib.suppress(OSError):
                 self._store.flush()
