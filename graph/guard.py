@@ -6,12 +6,18 @@ files for ``FROM``), and SPARQL codepoint escapes such as ``\\u0053ERVICE``
 are decoded *before* parsing, so a text filter is easy to bypass.
 
 How the two engines are kept in agreement: the engine that runs the query
-(pyoxigraph) does not decode codepoint escapes, rdflib's parser does. The
-guard therefore decodes the escapes once itself (as the SPARQL grammar
-prescribes), parses with rdflib's grammar and hands the *decoded* text to the
-engine, so both see the same characters. Text that still holds an escape
-after decoding (``\\u005Cu0053…``) is rejected outright, so no escape can mean
-one thing to the guard and another to the engine.
+(pyoxigraph) decodes codepoint escapes only inside strings and IRIs, rdflib's
+parser everywhere (keywords included). The guard therefore decodes the
+escapes once itself (as the SPARQL grammar prescribes: ``\\u`` and 4 hex
+digits, ``\\U`` and 8), parses the decoded text with rdflib's grammar and
+hands the same text to the engine, so both see the same characters. Text
+that still holds an escape after decoding (``\\u005Cu0053…``) is rejected
+outright, so no escape can mean one thing to the guard and another to the
+engine. For the same reason a lone carriage return is rejected: Oxigraph ends
+a ``#`` comment there, rdflib only at the next line feed, so text after it was
+hidden from the guard but run by the engine (regression examples in
+``tests/graph/test_guard_fuzz.py``). Escapes beyond U+10FFFF and surrogates
+are rejected as what they are, not as a crash.
 
 Rejected: anything that does not parse (with the parser's message), any
 update (``INSERT``, ``DROP``, ``LOAD``…), ``SERVICE`` (also ``SILENT`` and
@@ -45,7 +51,16 @@ FORMS = {
     "AskQuery": "ASK",
     "DescribeQuery": "DESCRIBE",
 }
-_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+#: What either parser could still read as a codepoint escape (rdflib: ``\u`` or ``\U`` with 4 or
+#: 8 hex digits, either case; Oxigraph: inside strings and IRIs).
+_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: Not Unicode scalar values: no engine can be handed them (UTF-8 cannot encode them).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A carriage return not followed by a line feed. It ends a ``#`` comment for Oxigraph (and the
+#: SPARQL grammar) but not for rdflib, whose comments run to the next ``\n``: so
+#: ``# x \r SERVICE <…> {…} \n`` was a comment to the guard and a SERVICE call to the engine.
+_LONE_CR = re.compile("\r(?!\n)")
 
 
 class UpdateRejected(QueryRejected):
@@ -63,13 +78,24 @@ class CheckedQuery:
 def decode_escapes(text: str) -> str:
     r"""Decode SPARQL codepoint escapes, as the grammar does before parsing.
 
-    Examples:
-        >>> decode_escapes(r"\u0053ERVICE")
-        'SERVICE'
-    """
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+    ``\u`` takes exactly 4 hex digits and ``\U`` exactly 8 (SPARQL 1.1 §19.2).
+    rdflib's own decoder also reads 8 digits after ``\u``, so ``\u0020default``
+    failed as code point 0x0020DEFA; this one follows the grammar, and the guard
+    hands rdflib text that holds no escape any more. A code point beyond
+    U+10FFFF raises ``ValueError``.
 
-    return expandUnicodeEscapes(text)
+    Examples:
+        >>> decode_escapes(r"\u0053ERVICE"), decode_escapes(r"\u0020default")
+        ('SERVICE', ' default')
+    """
+    return _CODEPOINT.sub(_codepoint, text)
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    if code > 0x10FFFF:
+        raise ValueError(f"invalid code point escape {match.group(0)} (beyond U+10FFFF)")
+    return chr(code)
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -140,15 +166,26 @@ def _check_cached(text: str) -> CheckedQuery:
 def _check(text: str) -> CheckedQuery:
     from rdflib.plugins.sparql.parser import parseQuery
 
-    decoded = decode_escapes(text)
-    if _ESCAPE.search(decoded):
-        raise QueryRejected("a codepoint escape that decodes to another escape is not accepted")
     try:
-        tree = parseQuery(text)
+        decoded = decode_escapes(text)
+    except ValueError as exc:  # \UFFFFFFFF: beyond U+10FFFF
+        raise QueryRejected(f"SPARQL syntax error: {exc}") from None
+    if _ESCAPE.search(decoded):  # rdflib would decode it once more, Oxigraph inside strings and IRIs
+        raise QueryRejected("a codepoint escape left after decoding (one that decodes to another "
+                            "escape, or \\U with fewer than 8 hex digits) is not accepted")
+    if _SURROGATE.search(decoded):
+        raise QueryRejected("a surrogate code point (U+D800 to U+DFFF) is not a character: not accepted")
+    if _LONE_CR.search(decoded):
+        raise QueryRejected(
+            "a carriage return without a line feed is not accepted: SPARQL parsers disagree on "
+            "whether it ends a # comment (end lines with \\n or \\r\\n; write \\r inside strings)"
+        )
+    try:
+        tree = parseQuery(decoded)  # holds no escape: rdflib's own decoding is a no-op
     except RecursionError as exc:
         raise QueryRejected("the query is nested too deeply to be parsed") from exc
     except Exception as exc:  # pyparsing raises several classes
-        if _is_update(text):
+        if _is_update(decoded):
             raise UpdateRejected("updates are not allowed: this endpoint is read-only") from None
         raise QueryRejected(f"SPARQL syntax error: {parser_message(exc)}") from None
     names = _names(tree)

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .archive_guard import MAX_UNPACK_RATIO, MAX_UNPACKED_BYTES, MAX_ZIP_MEMBERS
+
 DEFAULT_STORE = "oxigraph:./var/store"
 
 
@@ -68,6 +70,17 @@ class Settings:
     )
     max_upload_bytes: int = field(
         default=50_000_000, metadata={"doc": "Largest accepted import upload in bytes."}
+    )
+    max_unpacked_bytes: int = field(
+        default=MAX_UNPACKED_BYTES,
+        metadata={"doc": "Most bytes an uploaded zip or XLSX may unpack to (declared and actual)."},
+    )
+    max_unpack_ratio: float = field(
+        default=MAX_UNPACK_RATIO,
+        metadata={"doc": "Highest unpacked/packed size ratio of a zip member over 1 MB (zip bombs)."},
+    )
+    max_zip_members: int = field(
+        default=MAX_ZIP_MEMBERS, metadata={"doc": "Most members an uploaded zip or XLSX may hold."}
     )
     tokens_file: Path | None = field(
         default=None, metadata={"doc": "File with hashed bearer tokens and roles (none: no writes)."}

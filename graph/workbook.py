@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .archive_guard import ZipLimits, check_workbook
 from .errors import Problem
 from .namespaces import HORIZONS, KIND_CLASS
 from .tables import SOURCE_COLUMN, SPEC_ORDER, TABLES, Table, normalise_header
@@ -63,12 +64,19 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_workbook(path: Path, problems: list[Problem]) -> list[Table]:
-    """Tables from the sheets of an XLSX workbook; unknown sheets become warnings."""
+def read_workbook(path: Path, problems: list[Problem], limits: ZipLimits | None = None) -> list[Table]:
+    """Tables from the sheets of an XLSX workbook; unknown sheets become warnings.
+
+    The file is inspected first (:func:`graph.archive_guard.check_workbook`):
+    a zip bomb, a workbook with macros or with links to other files raises
+    :class:`~graph.errors.InvalidInput` before openpyxl opens it, since
+    openpyxl itself inflates any size and reads external links' cached values.
+    """
     from openpyxl import load_workbook
 
+    check_workbook(path, limits)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for broken files
         problems.append(
             Problem(f"the workbook cannot be read: {exc}", file=path.name, code="bad_xlsx")

@@ -4,8 +4,10 @@ The upload goes through the same all-or-nothing importer as ``integraph
 import`` and the answer is its report (``?dry_run=true`` checks and diffs
 without writing). The body is refused above ``max_upload_bytes`` before it is
 read, and before any token check has passed nothing is read at all. Zip
-entries are checked for path tricks and for their unpacked size. After a
-write the SPARQL workers get a fresh snapshot.
+entries are checked for path tricks, zip bombs (``max_unpacked_bytes``,
+``max_unpack_ratio``, ``max_zip_members``) and workbooks for macros and
+external links (:mod:`graph.archive_guard`); a refusal is a 400 naming the
+file and the reason. After a write the SPARQL workers get a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from api.auth import require
 from api.errors import ApiError
 from api.models import ID_PATTERN, Error, ImportReport
 from api.tokens import TokenEntry
+from graph.archive_guard import ZipLimits, check_workbook, extract_zip, open_zip
 from graph.errors import InvalidInput, Problem
 from graph.importer import import_dataset
 
@@ -42,25 +45,25 @@ def _safe_name(name: str, default: str) -> str:
     return base.lstrip(".") or default
 
 
-def _unpack(upload: Path, workdir: Path, limit: int) -> Path:
-    """The dataset path inside an upload: the workbook itself or the folder holding dataset.csv."""
+def _unpack(upload: Path, workdir: Path, limits: ZipLimits) -> Path:
+    """The dataset path inside an upload: the workbook itself or the folder holding dataset.csv.
+
+    Both kinds are zips and are inspected before anything inflates them
+    (:mod:`graph.archive_guard`): a workbook here under the configured limits
+    (the importer checks it again for macros and links), a CSV zip while it
+    is unpacked, member by member, under a meter.
+    """
     if not zipfile.is_zipfile(upload):
         raise InvalidInput([Problem("the upload is neither an XLSX workbook nor a zip of CSV files",
                                     file=upload.name)])
-    with zipfile.ZipFile(upload) as z:
-        names = z.namelist()
-        if "[Content_Types].xml" in names:  # an XLSX workbook is a zip of XML parts
-            return upload if upload.suffix == ".xlsx" else upload.rename(upload.with_suffix(".xlsx"))
-        total = 0
-        for info in z.infolist():
-            path = PurePosixPath(info.filename.replace("\\", "/"))
-            if path.is_absolute() or ".." in path.parts:
-                raise InvalidInput([Problem("unsafe path in the zip", file=info.filename)])
-            total += info.file_size
-            if total > limit:
-                raise ApiError(413, "too_large", f"the zip unpacks to more than max_upload_bytes = {limit}")
-        folder = workdir / upload.stem
-        z.extractall(folder)
+    with open_zip(upload, limits=limits) as z:
+        is_workbook = "[Content_Types].xml" in z.namelist()  # an XLSX workbook is a zip of XML parts
+    if is_workbook:
+        workbook = upload if upload.suffix == ".xlsx" else upload.rename(upload.with_suffix(".xlsx"))
+        check_workbook(workbook, limits, label=upload.name)
+        return workbook
+    folder = workdir / upload.stem
+    extract_zip(upload, folder, limits)
     found = sorted(folder.rglob("dataset.csv"), key=lambda p: len(p.parts))
     if not found:
         raise InvalidInput([Problem("the zip holds no dataset.csv", file=upload.name)])
@@ -104,14 +107,14 @@ async def import_upload(
         target.write_bytes(await upload.read(limit + 1))
         if target.stat().st_size > limit:
             raise ApiError(413, "too_large", f"the upload is larger than max_upload_bytes = {limit}")
-        report = await run_in_threadpool(_import, request, target, Path(tmp), limit, dry_run, dataset,
+        report = await run_in_threadpool(_import, request, target, Path(tmp), dry_run, dataset,
                                          f"token:{who.name}")
     return _redact(report, who)
 
 
-def _import(request: Request, target: Path, workdir: Path, limit: int, dry_run: bool,
+def _import(request: Request, target: Path, workdir: Path, dry_run: bool,
             dataset: str | None, agent: str) -> dict[str, Any]:
-    path = _unpack(target, workdir, limit)
+    path = _unpack(target, workdir, ZipLimits.of(request.app.state.settings))
     with _write_lock:
         report = import_dataset(request.app.state.store, path, dataset=dataset, dry_run=dry_run,
                                 agent=agent)
