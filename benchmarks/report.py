@@ -276,6 +276,31 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
                   table(["actors", "triples", "integraph engine", "pySHACL",
                          "peak RSS MB (integraph / pySHACL)"], rows), ""]
 
+    # issue 9: the same work on an Oxigraph server through the sparql: store
+    rows = []
+    for n in scales:
+        r = by_scale[n]
+        srv = r.get("server_store")
+        if srv:
+            emb_imp, emb_land, emb_gaps = seconds(r.get("import")), seconds(r.get("landscape")), seconds(
+                top100(r))
+            if srv.get("status") != "ok":
+                rows.append([f"{n:,}", cell(r.get("import")), cell(srv), "", "", "", "", ""])
+                continue
+            pairs = [(r.get("import"), "import_s", emb_imp), (r.get("landscape"), "landscape_s", emb_land),
+                     (top100(r), "gaps_top_s", emb_gaps)]
+            rows.append([f"{n:,}", *[x for emb, key, base in pairs
+                                     for x in (cell(emb), f"{cell(srv, key)} · {ratio(srv.get(key), base)}")],
+                         mb(srv, "server_peak_rss_mb")])
+    if rows:
+        parts += ["## Embedded store vs an Oxigraph server (`sparql:` store, issue 9)", "",
+                  "The same import, `load_landscape` and best-100 gaps as above, with integraph pointed at "
+                  "`oxigraph serve` on loopback (`sparql:URL`; Graph Store Protocol for the load, one SPARQL "
+                  "update to commit it, SPARQL protocol for reads). Ratios are server / embedded.", "",
+                  table(["actors", "import embedded", "import server", "landscape embedded",
+                         "landscape server", "gaps (best 100) embedded", "gaps server", "server peak RSS MB"],
+                        rows), ""]
+
     # who
     rows = []
     for n in scales:

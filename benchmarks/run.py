@@ -56,7 +56,8 @@ PROFILES: dict[str, dict[str, Any]] = {
 ORDER = ["import", "import_raw", "import_memory_raw", "validate", "validate_pyshacl", "landscape",
          "who_graph", "who_api",
          "who_sparql_oxigraph", "who_sparql_rdflib", "gaps_top", "gaps", "gaps_sparql_oxigraph",
-         "gaps_sparql_rdflib", "metrics", "api_load", "load_mix", "oxigraph_server_load", "map"]
+         "gaps_sparql_rdflib", "metrics", "server_store", "api_load", "load_mix", "oxigraph_server_load",
+         "map"]
 
 
 def log(msg: str) -> None:
