@@ -46,11 +46,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     # the smoke test: tiny data, one repeat, short load tests
     "smoke": {"scales": [50], "repeats": 1, "duration": 0.5, "concurrency": 2,
               "sparql_timeout": 10.0, "case_timeout": 120.0, "max_rss_gb": 4.0,
-              "rdflib_max_quads": 3_000_000, **MIX, "mix_clients": 6, "mix_duration": 3.0,
-              # with 2 workers, one is cut while the runaway query holds the other, and the regular
-              # queries get 503 busy while its replacement starts (README, "Known causes"); the smoke
-              # test checks the harness, so it gives the pool the one worker that takes away
-              "mix_query_workers": 3},
+              "rdflib_max_quads": 3_000_000, **MIX, "mix_clients": 6, "mix_duration": 3.0},
 }
 #: Cases in run order; the later ones need the store the import case leaves behind.
 ORDER = ["import", "import_raw", "import_memory_raw", "validate", "validate_pyshacl", "landscape",

@@ -11,6 +11,8 @@ import ctypes
 import itertools
 import json
 import os
+import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -152,9 +154,32 @@ def _execute(store: ox.Store, job: dict[str, Any], max_rows: int) -> QueryAnswer
         raise QueryRejected(f"the query failed: {exc}") from None
 
 
+def main(argv: list[str]) -> None:
+    """Entry point of a worker process started by :mod:`graph.sandbox`: ``FD SNAPSHOT MAX_ROWS ISOLATE``.
+
+    FD is the worker's end of a socket pair; the parent holds the other end.
+    """
+    fd, snapshot, max_rows, isolate = argv
+    worker_main(Connection(int(fd)), snapshot, int(max_rows), isolate == "1")
+
+
+def _exit_with(parent: int, interval: float = 1.0) -> None:
+    """End this worker once ``parent`` is gone (it was re-parented).
+
+    Why: a worker busy with a runaway query is not reading its pipe, so it would not notice that the
+    server died (SIGKILL, the OOM killer) and would keep a core busy for good. Oxigraph releases the
+    GIL while it evaluates, so this thread runs during a query.
+    """
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
+
+
 def worker_main(conn: Connection, snapshot: str, max_rows: int, isolate: bool) -> None:
     """Entry point of a worker process: load the snapshot, then answer jobs until the pipe closes."""
-    isolated = isolate_network() if isolate else False
+    parent = os.getppid()
+    isolated = isolate_network() if isolate else False  # before any thread: unshare needs one
+    threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
     store = ox.Store()
     if os.path.getsize(snapshot):
         store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
