@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from .errors import QueryRejected, StoreError
 from .namespaces import PREFIXES
 from .settings import Settings
-from .store import STAGING_MARK, Store, bind, is_public_graph
+from .store import JOURNAL_PREFIX, PENDING, STAGING_MARK, Store, bind, is_public_graph
 
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 RESULTS_JSON = "application/sparql-results+json"
@@ -160,28 +160,90 @@ class RemoteStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(f"{_redact(self.url)} answered a graph list that is not a SELECT result")
         graphs = sorted(s["g"].value for s in result if isinstance(s["g"], ox.NamedNode))
+        hidden = self._pending(graphs)
+        graphs = [g for g in graphs if g not in hidden]
         self._graphs = (now, graphs)
         return graphs
 
+    def _pending(self, graphs: list[str]) -> set[str]:
+        """Graphs named by a journal: loaded straight into place, not yet committed (see replace_graphs)."""
+        journals = [g for g in graphs if g.startswith(JOURNAL_PREFIX)]
+        if not journals:
+            return set()
+        values = " ".join(f"<{j}>" for j in journals)
+        response = self._request(
+            "POST", self.url, "reading the write journal",
+            data={"query": f"SELECT ?g WHERE {{ VALUES ?j {{ {values} }} "
+                           f"GRAPH ?j {{ ?g <{PENDING.value}> ?x }} }}"},
+            headers={"Accept": RESULTS_JSON})
+        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(result, ox.QuerySolutions)
+        return {s["g"].value for s in result if isinstance(s["g"], ox.NamedNode)}
+
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        """Load each graph with the Graph Store Protocol, then commit them all with one SPARQL update.
+
+        A graph that exists is loaded into a staging graph and MOVEd into place by the update. A
+        large graph that does not exist yet (a first import) is loaded straight into place under a
+        journal instead, because MOVE copies every triple inside the server's transaction (400 s for
+        1.06M triples on Oxigraph server): the journal, written first, hides that graph from every
+        query until the update that commits the others also drops the journal. A write that fails
+        removes what it loaded; one that is killed leaves a journal, cleared by the next write.
+        """
+        from . import store as embedded
+
         token = uuid.uuid4().hex
-        staging = {g: f"{g}{STAGING_MARK}{token}" for g in graphs}
+        journal = f"{JOURNAL_PREFIX}{token}"
+        self._graphs = None
+        existing = set(self.named_graphs())
+        self._clear_stale_journals()
+        bodies = {g: ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+                  for g, triples in graphs.items()}
+        direct = {g for g, body in bodies.items()
+                  if g not in existing and body.count(b"\n") >= embedded.BULK_THRESHOLD}
+        staging = {g: f"{g}{STAGING_MARK}{token}" for g in graphs if g not in direct}
+        committed = False
         try:
-            for g, triples in graphs.items():
-                body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+            if direct:
+                entries = (f"<{g}> <{PENDING.value}> true" for g in sorted(direct))
+                self._update(_insert_data(journal, entries), "writing the journal")
+            for g, body in bodies.items():
                 if body:
                     self._request("POST", self.graph_store_url, f"loading {g}",
-                                  params={"graph": staging[g]}, content=body,
+                                  params={"graph": g if g in direct else staging[g]}, content=body,
                                   headers={"Content-Type": NTRIPLES})
             ops = []
-            for g in graphs:
+            for g in staging:
                 ops.append(f"DROP SILENT GRAPH <{g}>")
                 ops.append(f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>")
+            if direct:
+                ops.append(f"DROP SILENT GRAPH <{journal}>")
             self._update(" ;\n".join(ops), "swapping in the new graphs")
+            committed = True
         finally:
+            leftovers = list(staging.values()) + ([] if committed else [*sorted(direct), journal])
             with contextlib.suppress(StoreError):
-                self._update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values()),
+                self._update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in leftovers),
                              "removing staging graphs")
+
+    def _clear_stale_journals(self) -> None:
+        """Drop what a killed write left: staging graphs, its journal and the graphs it names.
+
+        integraph is the only writer of its graphs (SPEC §5), so anything staged before this write
+        began belongs to a write that died.
+        """
+        response = self._request(
+            "POST", self.url, "listing named graphs",
+            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": RESULTS_JSON})
+        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(result, ox.QuerySolutions)
+        graphs = [s["g"].value for s in result if isinstance(s["g"], ox.NamedNode)]
+        # journals carry STAGING_MARK too: one pass drops them with the staging graphs of killed writes
+        stale = sorted(self._pending(graphs)) + [g for g in graphs if STAGING_MARK in g]
+        if stale:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale),
+                         "removing a killed write")
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
         response = self._request("GET", self.graph_store_url, f"reading {graph}",
@@ -198,3 +260,7 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._client.close()
+
+
+def _insert_data(graph: str, lines: Iterable[str]) -> str:
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n" + " .\n".join(lines) + " .\n} }"
