@@ -95,3 +95,42 @@ def test_gaps_limit_and_language(client: TestClient) -> None:
     de = client.get("/api/gaps", params={"limit": 1, "as_of": "2020"}).json()[0]["explanation"]
     en = client.get("/api/gaps", params={"limit": 1, "as_of": "2020", "lang": "en"}).json()[0]["explanation"]
     assert de != en
+
+
+def test_concurrent_gap_requests_compute_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At state scale gaps take seconds: 8 clients asking at once must not compute them 8 times."""
+    import threading
+    import time
+
+    import api.routes.analysis as analysis
+
+    calls = []
+    real = analysis.find_gaps
+
+    def slow_find_gaps(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs)
+        time.sleep(0.3)  # long enough that every request arrives while the first computes
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "find_gaps", slow_find_gaps)
+    store = open_store("memory:")
+    import_dataset(store, FIXTURE)
+    with TestClient(create_app(Settings(store="memory:", query_workers=1), store=store)) as c:
+        answers: list[object] = []
+        threads = [threading.Thread(target=lambda: answers.append(
+            c.get("/api/gaps", params={"limit": 5, "as_of": "2020"}).json())) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(calls) == 1 and len(answers) == 8
+        assert all(a == answers[0] for a in answers) and len(answers[0]) == 5  # type: ignore[arg-type]
+        # other parameters are other answers; no limit is never cached
+        c.get("/api/gaps", params={"limit": 5, "as_of": "2020", "lang": "en"})
+        c.get("/api/gaps", params={"as_of": "2020"})
+        c.get("/api/gaps", params={"as_of": "2020"})
+        assert len(calls) == 4
+        # a write replaces the landscape, and its cached answers with it
+        c.app.state.generation += 1  # type: ignore[attr-defined]
+        c.get("/api/gaps", params={"limit": 5, "as_of": "2020"})
+        assert len(calls) == 5
