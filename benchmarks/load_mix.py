@@ -255,8 +255,11 @@ def run_mix(base: str, *, server_pid: int, clients: int, duration: float, goal_i
     async def main() -> float:
         nonlocal started
         # one connection per regular client: a spare one would sit idle past uvicorn's keep-alive
-        # timeout and be closed by the server just as it is picked, a client-side ReadError
-        limits = httpx.Limits(max_connections=clients - 1, max_keepalive_connections=clients - 1)
+        # timeout and be closed by the server just as it is picked, a client-side ReadError. And the
+        # client drops an idle connection after 2 s, before uvicorn's 5 s: with equal timeouts (httpx's
+        # default is also 5 s) a request sent as the server closes the connection is lost.
+        limits = httpx.Limits(max_connections=clients - 1, max_keepalive_connections=clients - 1,
+                              keepalive_expiry=2.0)
         async with httpx.AsyncClient(limits=limits, timeout=client_timeout) as http, \
                 httpx.AsyncClient(timeout=query_timeout + client_timeout) as slow_http:
             started = time.perf_counter()

@@ -216,6 +216,9 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
         f"* Python {info.get('python')}; " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"* commit {info.get('commit')}; run {info.get('started')} → {info.get('finished')}; "
         f"profile `{info.get('profile')}`, seed {info.get('seed')}, settings {info.get('settings')}",
+        *([f"* merged (`--merge`): this last run measured only the cases and scales above; the other "
+           f"records come from earlier runs of the same profile, the first started "
+           f"{info.get('first_started') or info.get('merged_into')}"] if info.get("merged_into") else []),
         "",
         "Every case runs in a fresh process; times are medians of the timed repeats after one warm-up "
         "(`n=1`: one run only, because it took over a few seconds). Peak RSS is the process's `ru_maxrss` in "
@@ -349,8 +352,8 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
         kinds = per_kind(by_scale[n])
         counts = (by_scale[n].get("gaps") or {}).get("counts") or {}
         if kinds:
-            per_kind_rows.append([f"{n:,}"] + [f"{fmt_seconds(s)} ({counts.get(k, 0)})"
-                                               for k, s in kinds.items()])
+            per_kind_rows.append([f"{n:,}"] + [f"{fmt_seconds(s)} ({counts[k]})" if k in counts
+                                               else f"{fmt_seconds(s)} (–)" for k, s in kinds.items()])
             kind_names = list(kinds)
     if per_kind_rows:
         parts += ["Per kind (one run each, the best 100 of the kind; in brackets the gaps found without a "
@@ -528,8 +531,10 @@ def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = N
             alt = [f"{name} {cell(rec)}" for name, rec in (("pyoxigraph", ox), ("rdflib", rdf)) if rec]
             out.append(f"* {n:,} actors, gaps: every kind in {cell(gaps)}, the best 100 in "
                        f"{cell(top100(r))} (+ {cell(r.get('landscape'))} to load the landscape). The slowest "
-                       f"kind is {slow[0]} ({fmt_seconds(slow[1])} for its best 100); without a limit it "
-                       f"finds {counts.get(slow[0], 0):,} gaps, each scored and explained. `unlinked_peers` "
+                       f"kind is {slow[0]} ({fmt_seconds(slow[1])} for its best 100); "
+                       + (f"without a limit it finds {counts[slow[0]]:,} gaps, each scored and explained. "
+                          if slow[0] in counts else f"without a limit: {cell(gaps)}. ")
+                       + "`unlinked_peers` "
                        "as one SPARQL query: " + ", ".join(alt)
                        + f"; integraph, all kinds, peak {mb(gaps)} MB.")
         who, api_in = seconds(r.get("who_graph")), seconds(r.get("who_api"))

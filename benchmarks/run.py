@@ -177,7 +177,9 @@ def run(profile: str, *, scales: list[int] | None = None, repeats: int | None = 
         raw.write_text("".join(json.dumps(r, default=str) + "\n" for r in records), encoding="utf-8")
         old_info = work / f"run-{profile}.json"
         if old_info.exists():
-            info["merged_into"] = json.loads(old_info.read_text(encoding="utf-8")).get("started")
+            old = json.loads(old_info.read_text(encoding="utf-8"))
+            info["merged_into"] = old.get("started")
+            info["first_started"] = old.get("first_started") or old.get("started")
     info["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     info["load_avg_end"] = os.getloadavg()
     (work / f"run-{profile}.json").write_text(json.dumps(info, default=str, indent=1), encoding="utf-8")
