@@ -85,6 +85,14 @@ IGNORED = {
 }
 
 
+#: Constraints on each value node, evaluated by :meth:`_Compiler.ok` (also inside sh:or/and/xone/not/node).
+VALUE_LEVEL = frozenset({
+    SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.languageIn, SH.pattern, SH.minInclusive,
+    SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH["or"], SH["and"],
+    SH.xone, SH["not"], SH.node,
+})
+
+
 class UnsupportedShape(ValueError):
     """A shapes graph uses a SHACL feature this engine does not evaluate (use pySHACL for it)."""
 
@@ -356,31 +364,7 @@ class _Compiler:
 
     def conforms(self, shape: rdflib.term.Node, var: str) -> str:
         """One boolean expression: does the node in ``var`` conform to ``shape`` (value-level only)."""
-        known = {
-            SH["class"],
-            SH.datatype,
-            SH.nodeKind,
-            SH["in"],
-            SH.languageIn,
-            SH.pattern,
-            SH.flags,
-            SH.minInclusive,
-            SH.maxInclusive,
-            SH.minExclusive,
-            SH.maxExclusive,
-            SH.minLength,
-            SH.maxLength,
-            SH["or"],
-            SH["and"],
-            SH.xone,
-            SH["not"],
-            SH.node,
-            SH.message,
-            SH.severity,
-            SH.name,
-            SH.description,
-            RDF.type,
-        }
+        known = VALUE_LEVEL | {SH.flags, SH.message, SH.severity, SH.name, SH.description, RDF.type}
         extra = {p for p in self.g.predicates(shape, None) if p not in known}
         if extra:
             raise UnsupportedShape(
@@ -465,25 +449,6 @@ class _Compiler:
             )
 
     def _check_known(self, shape: rdflib.term.Node, node: bool) -> None:
-        value_level = {
-            SH["class"],
-            SH.datatype,
-            SH.nodeKind,
-            SH["in"],
-            SH.languageIn,
-            SH.pattern,
-            SH.minInclusive,
-            SH.maxInclusive,
-            SH.minExclusive,
-            SH.maxExclusive,
-            SH.minLength,
-            SH.maxLength,
-            SH["or"],
-            SH["and"],
-            SH.xone,
-            SH["not"],
-            SH.node,
-        }
         focus_level = {
             SH.minCount,
             SH.maxCount,
@@ -493,7 +458,7 @@ class _Compiler:
             SH.hasValue,
             SH.qualifiedValueShape,
         }
-        known = IGNORED | value_level | (set() if node else focus_level)
+        known = IGNORED | VALUE_LEVEL | (set() if node else focus_level)
         for pred in self.g.predicates(shape, None):
             if str(pred).startswith(str(SH)) and pred not in known:
                 raise UnsupportedShape(f"{pred} on {shape} is not supported by the Oxigraph SHACL engine")

@@ -43,9 +43,10 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 30) -> None
 
 
 @contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """Run ``oxigraph serve`` on a free loopback port; yields the query endpoint URL."""
-    port = free_port()
+def oxigraph_server(location: Path, port: int | None = None) -> Iterator[str]:
+    """Run ``oxigraph serve`` on a free loopback port (or ``port``, to restart on the same one);
+    yields the query endpoint URL."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -58,3 +59,4 @@ def oxigraph_server(location: Path) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()

@@ -49,7 +49,7 @@ from graph.remote import RemoteStore
 from graph.settings import Settings
 from graph.store import STAGING_MARK, OxigraphStore
 from graph.workbook import write_workbook
-from tests.servers import free_port, oxigraph_binary, wait_until_up
+from tests.servers import free_port, oxigraph_server, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -535,30 +535,12 @@ def test_sigkill_during_api_writes(tmp_path: Path) -> None:
 
 # -- 4. a remote SPARQL server that goes away and comes back ---------------------------------------
 
-@contextmanager
-def oxigraph_on(location: Path, port: int) -> Iterator[str]:
-    """``oxigraph serve`` on a given port (the same one again after a restart)."""
-    proc = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/", proc)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.mark.server
 def test_remote_server_away_and_back_on_the_same_port(tmp_path: Path) -> None:
     """While the server is down every call fails naming it; then the same Store object (and the
     app over it) works again, and the write that failed meanwhile left nothing behind."""
     location, port = tmp_path / "db", free_port()
-    with oxigraph_on(location, port) as url:
+    with oxigraph_server(location, port) as url:
         store = RemoteStore(url, Settings(remote_timeout=3))
         import_dataset(store, FIXTURE)
         client = TestClient(create_app(Settings(store=f"sparql:{url}", query_workers=1), store=store))
@@ -573,7 +555,7 @@ def test_remote_server_away_and_back_on_the_same_port(tmp_path: Path) -> None:
         r = client.get("/api/actors/verein")
         assert r.status_code == 503 and r.json()["error"] == "store_unavailable", r.text
         assert where in r.json()["message"] and "Traceback" not in r.text
-        with oxigraph_on(location, port):
+        with oxigraph_server(location, port):
             assert store.select(LABEL_QUERY) == [{"l": "Sportverein Nord"}], "the failed write changed nothing"
             assert not [g for g in store.named_graphs() if STAGING_MARK in g]
             assert client.get("/api/actors/verein").json()["name"] == "Sportverein Nord"
