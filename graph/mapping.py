@@ -1,4 +1,4 @@
-"""Rows to RDF: the mapping of ``docs/model.md``, as pyoxigraph triples.
+"""Rows to RDF: the mapping of ``docs/model.md``, as N-Triples (:class:`~graph.ntriples.TripleBuffer`).
 
 The mapping is pure (tables in, triples out) so that the importer can
 validate, diff and store the result in separate steps. It also returns an
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .checks import DAY, YEAR, is_url
 from .namespaces import CV, IG, KIND_CLASS, SCHEMA
+from .ntriples import TripleBuffer
 from .tables import SOURCE_COLUMN, Tables, split_multi
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -105,8 +105,8 @@ class Mapped:
     """The triples of one dataset, split by graph, with row locations."""
 
     base: str
-    public: list[ox.Triple] = field(default_factory=list)
-    private: list[ox.Triple] = field(default_factory=list)
+    public: TripleBuffer = field(default_factory=TripleBuffer)
+    private: TripleBuffer = field(default_factory=TripleBuffer)
     #: subject IRI → (file, line)
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -126,7 +126,7 @@ class Mapper:
         return ox.NamedNode(f"{self.base}/{kind}/{ident}")
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self.out.public.append(ox.Triple(s, p, o))
+        self.out.public.add(s, p, o)
 
     def typed(self, s: ox.NamedNode, cls: object, file: str, line: int) -> None:
         self.add(s, RDF_TYPE, iri(cls))
@@ -343,24 +343,16 @@ class Mapper:
             counts[row["actor"]] += 1
             s = ox.NamedNode(f"{actor.value}#contact-{counts[row['actor']]}")
             self.out.origin.setdefault(s.value, (tb.file, line))
-            triples = [ox.Triple(actor, P["contact_point"], s), ox.Triple(s, RDF_TYPE, C["contact"])]
+            private = self.out.private
+            private.add(actor, P["contact_point"], s)
+            private.add(s, RDF_TYPE, C["contact"])
             for col, pred in (("role", iri(IG.role)), ("name", P["name"]),
                               ("email", P["email"]), ("phone", P["telephone"])):
                 if row.get(col):
-                    triples.append(ox.Triple(s, pred, text(row[col])))
-            self.out.private.extend(triples)
+                    private.add(s, pred, text(row[col]))
 
 
 def map_tables(tables: Tables, base: str, name: str | None = None) -> Mapped:
     """The RDF of a checked dataset (see ``docs/model.md``); ``name`` overrides dataset.csv's."""
     return Mapper(tables, base, name).run()
 
-
-def subjects(triples: list[ox.Triple]) -> Iterator[str]:
-    """Distinct subject IRIs, in first-seen order."""
-    seen: set[str] = set()
-    for t in triples:
-        v = str(getattr(t.subject, "value", t.subject))
-        if v not in seen:
-            seen.add(v)
-            yield v

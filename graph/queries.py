@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,12 +74,18 @@ def run(store: Store, name: str, *, include_private: bool = False,
     String parameters that look like IRIs must be passed as
     :class:`pyoxigraph.NamedNode`; plain strings are bound as literals.
     """
+    return list(iterate(store, name, include_private=include_private, **params))
+
+
+def iterate(store: Store, name: str, *, include_private: bool = False,
+            **params: Any) -> Iterator[dict[str, Any]]:
+    """:func:`run` one row at a time (see :meth:`Store.iter_select`)."""
     q = load(name)
     missing = [p for p in q.params if p not in params]
     if missing:
         raise QueryRejected(f"query {name!r} needs {', '.join(missing)}")
     bound = {k: v for k, v in params.items() if v is not None}
-    return store.select(q.text, bound, include_private=include_private)
+    return store.iter_select(q.text, bound, include_private=include_private)
 
 
 def node(value: str) -> ox.NamedNode:

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from .errors import QueryRejected, StoreError
 from .namespaces import PREFIXES
+from .ntriples import TripleBuffer
 from .settings import Settings
 from .store import JOURNAL_PREFIX, PENDING, STAGING_MARK, Store, bind, is_public_graph
 
@@ -197,10 +198,9 @@ class RemoteStore(Store):
         self._graphs = None
         existing = set(self.named_graphs())
         self._clear_stale_journals()
-        bodies = {g: ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-                  for g, triples in graphs.items()}
+        bodies = {g: TripleBuffer.of(triples) for g, triples in graphs.items()}
         direct = {g for g, body in bodies.items()
-                  if g not in existing and body.count(b"\n") >= embedded.BULK_THRESHOLD}
+                  if g not in existing and len(body) >= embedded.BULK_THRESHOLD}
         staging = {g: f"{g}{STAGING_MARK}{token}" for g in graphs if g not in direct}
         committed = False
         try:
@@ -210,7 +210,8 @@ class RemoteStore(Store):
             for g, body in bodies.items():
                 if body:
                     self._request("POST", self.graph_store_url, f"loading {g}",
-                                  params={"graph": g if g in direct else staging[g]}, content=body,
+                                  params={"graph": g if g in direct else staging[g]},
+                                  content=body.to_bytes(),
                                   headers={"Content-Type": NTRIPLES})
             ops = []
             for g in staging:

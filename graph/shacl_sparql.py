@@ -38,6 +38,8 @@ from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
+from .ntriples import TripleBuffer
+
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 RDF_TYPE = f"<{RDF.type}>"
 
@@ -586,8 +588,13 @@ def compile_shapes(shapes: rdflib.Graph) -> CompiledShapes:
 def load(store: ox.Store, triples: Iterable[ox.Triple] | bytes) -> None:
     """Put ``triples`` (or their N-Triples) into the default graph of ``store``.
 
-    N-Triples bytes are parsed in Rust, several times faster than handing over a million Python objects.
+    N-Triples bytes, and a :class:`~graph.ntriples.TripleBuffer`, are parsed in Rust, several times
+    faster than handing over a million Python objects.
     """
+    if isinstance(triples, TripleBuffer):
+        if triples:
+            store.bulk_load(triples.reader(), format=ox.RdfFormat.N_TRIPLES)
+        return
     if isinstance(triples, bytes):
         if triples:
             store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES)

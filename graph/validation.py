@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 
@@ -36,6 +36,7 @@ from rdflib.namespace import SH
 
 from . import shacl_sparql
 from .errors import Problem
+from .ntriples import TripleBuffer
 from .ontology import ONTOLOGY_FILE, SHAPES_FILE, ontology_graph, ontology_triples, shapes_graph
 
 ENGINES = ("oxigraph", "pyshacl")
@@ -83,8 +84,8 @@ def _pyshacl(data: rdflib.Graph) -> Found:
     return [] if conforms else report_entries(report)
 
 
-def _oxigraph(data: bytes) -> Found:
-    """The Oxigraph engine's verdict on ``data`` (N-Triples)."""
+def _oxigraph(data: TripleBuffer | bytes) -> Found:
+    """The Oxigraph engine's verdict on ``data`` (triples or N-Triples)."""
     found = shacl_sparql.violations(compiled_shapes(), data, ontology_triples())
     return [(v.focus, Problem(f"{v.message} ({_short(v.focus)})", column=_short(v.path) if v.path else "",
                               value=v.value or "", code="shape",
@@ -97,20 +98,27 @@ _REMEMBERED = 8
 
 
 def validate_triples(
-    triples: list[ox.Triple], origin: Mapping[str, tuple[str, int]] | None = None, *,
+    triples: Iterable[ox.Triple], origin: Mapping[str, tuple[str, int]] | None = None, *,
     engine: str | None = None,
 ) -> list[Problem]:
-    """:func:`validate_graph` for pyoxigraph triples (unchanged data is not validated twice)."""
+    """:func:`validate_graph` for pyoxigraph triples (unchanged data is not validated twice).
+
+    Hand over a :class:`~graph.ntriples.TripleBuffer` for large data: it is digested and
+    loaded as it is, never copied.
+    """
     engine = engine or default_engine()
-    data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else None) or b""
-    key = hashlib.sha256(data + SHAPES_DIGEST() + engine.encode()).hexdigest()
+    data = TripleBuffer.of(triples)
+    hasher = hashlib.sha256()
+    data.digest(hasher)
+    hasher.update(SHAPES_DIGEST() + engine.encode())
+    key = hasher.hexdigest()
     if key in _VERDICTS:
         _VERDICTS.move_to_end(key)
         return _locate(_VERDICTS[key], origin or {})
     if engine == "pyshacl":
         graph = rdflib.Graph()
         if data:
-            graph.parse(data=data.decode("utf-8"), format="nt")
+            graph.parse(data=data.to_bytes().decode("utf-8"), format="nt")
         found = _pyshacl(graph)
     else:
         found = _oxigraph(data)
