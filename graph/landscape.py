@@ -285,8 +285,9 @@ def load_landscape(store: Store, dataset: str | None = None) -> Landscape:
     with paused_gc():
         links: Iterable[dict] = queries.iterate(store, "landscape_links", graph=graph)
         values: Iterable[dict] = queries.iterate(store, "landscape_values", graph=graph)
-        if graph is None and len(datasets) > 1:
-            # ids can collide across datasets, which takes a look at every row before the build
+        if graph is None and sum(g.endswith("/graph") for g in store.public_graphs()) > 1:
+            # ids can collide across dataset graphs (described or not), which takes a look at every
+            # row before the build
             links, values = list(links), list(values)
             return _build(datasets, links, values, dataset, _Ids(datasets, [*links, *values]))
         # One dataset: no collisions, and the rows stream (at 300,000 actors, holding them as

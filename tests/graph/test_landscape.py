@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph.errors import NotFound
 from graph.importer import FIXTURE, import_dataset
 from graph.landscape import Landscape, load_landscape, parse_date
+from graph.namespaces import IG
 from graph.store import Store, open_store
 
 GAPSVILLE = Path(__file__).resolve().parents[1] / "fixtures" / "gapsville"
@@ -59,6 +61,20 @@ def test_all_datasets_qualify_clashing_ids() -> None:
     assert land.projects["testville:p-ausbildung"].lead == "testville:jobcenter"
     only = load_landscape(store, "gapsville")
     assert "amt" in only.actors and len(only.actors) == 13
+
+
+def test_an_undescribed_dataset_graph_still_qualifies_clashing_ids(testville: Store) -> None:
+    # a graph written by another tool straight into the store: no dcat:Dataset, no identifier
+    base = "https://example.org/elsewhere"
+    amt = ox.NamedNode(f"{base}/actor/amt")
+    testville.replace_graphs({f"{base}/graph": [
+        ox.Triple(amt, ox.NamedNode(str(IG.kind)), ox.Literal("office")),
+        ox.Triple(amt, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("Amt B")),
+    ]})
+    land = load_landscape(testville)
+    names = {a.id: a.name for a in land.actors.values() if a.id.endswith("amt")}
+    assert names == {"testville:amt": "Integrationsbüro", f"{base}/graph:amt": "Amt B"}
+    assert load_landscape(testville, "testville").actors["amt"].name == "Integrationsbüro"
 
 
 def test_no_private_data_in_the_landscape(testville: Store) -> None:
