@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -316,7 +317,7 @@ class _Ids:
         local, hash_, frag = ident.partition("#")
         if (kind, local) in self.clash:
             local = f"{self.datasets.get(graph, graph)}:{local}"
-        return kind, local + hash_ + frag
+        return kind, sys.intern(local + hash_ + frag)
 
 
 def _build(datasets: dict[str, str], links: Iterable[dict], values: Iterable[dict], only: str | None,

@@ -48,6 +48,33 @@ def test_who_from_a_store(testville: Store) -> None:
     assert {r["id"] for r in rows} == {"amt", "mso2", "awo", "mso1"}
 
 
+def test_who_matches_a_walk_over_every_actor(tmp_path: Path) -> None:
+    """The per-date index answers every goal and date as walking all actors' goal links does."""
+    from benchmarks.generate import generate
+    from graph.network import goal_links
+
+    store = open_store("memory:")
+    generate(300, tmp_path, seed=7)
+    import_dataset(store, tmp_path / "landscape-300")
+    land = load_landscape(store)
+    for day in (dt.date(2012, 1, 1), DAY, dt.date(2030, 1, 1)):
+        links = goal_links(land, day)
+        for goal in land.goals:
+            walked = sorted(({"id": a, "name": land.actors[a].name, "kind": land.actors[a].kind,
+                              "via": goals[goal]} for a, goals in links.items()
+                             if goal in goals and a in land.actors),
+                            key=lambda r: (r["name"].casefold(), r["id"]))
+            assert who(land, goal, day) == walked
+    assert any(who(land, goal, DAY) for goal in land.goals)
+
+
+def test_who_answers_are_the_callers_to_change(land: Landscape) -> None:
+    first = who(land, "g-sprache", DAY)
+    first[0]["via"].append({"type": "changed"})
+    first.clear()
+    assert who(land, "g-sprache", DAY)[0]["via"] == [{"type": "direct"}]
+
+
 def test_who_unknown_goal(land: Landscape) -> None:
     with pytest.raises(NotFound):
         who(land, "g-nope")
