@@ -8,6 +8,7 @@ hand from ``docs/gaps.md`` (the comments give the arithmetic).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -17,7 +18,8 @@ import pytest
 from graph.errors import InvalidInput, NotFound
 from graph.gaps import KINDS, find_gaps, peer_score
 from graph.importer import FIXTURE, import_dataset
-from graph.landscape import Actor, ActorGoal, Cooperation, Goal, Landscape, load_landscape
+from graph.landscape import Actor, ActorGoal, Cooperation, Goal, Landscape, Recommendation, load_landscape
+from graph.network import goal_links
 from graph.store import open_store
 
 GAPSVILLE = Path(__file__).resolve().parents[1] / "fixtures" / "gapsville"
@@ -231,3 +233,43 @@ def test_heap_with_limit_equals_full_ranking(seed: int) -> None:
         assert find_gaps(land, kind="unlinked_peers", limit=limit) == full[:limit]
     scores = [g["score"] for g in full]
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Landscape:
+    """The benchmark generator's 300-actor landscape (48 recommendations, most not implemented)."""
+    from benchmarks.generate import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    generate(300, folder, seed=3)
+    store = open_store("memory:")
+    import_dataset(store, folder / "landscape-300")
+    return load_landscape(store)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_with_limit_equals_its_full_ranking(generated: Landscape, kind: str) -> None:
+    full = find_gaps(generated, kind=kind, as_of=DAY)
+    for limit in (1, 5, 40):
+        assert find_gaps(generated, kind=kind, as_of=DAY, limit=limit) == full[:limit]
+
+
+def test_unimplemented_recommendations_name_the_actors_on_their_goals(generated: Landscape) -> None:
+    gaps = find_gaps(generated, kind="unimplemented_recommendation", as_of=DAY)
+    assert len(gaps) > 5
+    works = {a: set(goals) for a, goals in goal_links(generated, DAY).items() if a in generated.actors}
+    for gap in gaps:
+        rec = generated.recommendations[gap["evidence"]["recommendation"]]
+        assert not any(p in generated.projects for p in rec.implemented_by)
+        assert gap["goals"] == sorted(rec.goals)
+        assert gap["evidence"]["actors_on_goals"] == sorted(a for a, gs in works.items() if gs & set(rec.goals))
+
+
+def test_a_recommendation_on_several_goals_names_the_actors_of_each() -> None:
+    land = dataclasses.replace(random_landscape(40, 5), recommendations={
+        "r1": Recommendation("r1", "Mehr Kooperation", goals=("g1", "g6"), horizon="short")})
+    works = {a: set(gs) for a, gs in goal_links(land).items()}
+    [gap] = find_gaps(land, kind="unimplemented_recommendation")
+    assert gap["goals"] == ["g1", "g6"]
+    assert gap["evidence"]["actors_on_goals"] == sorted(a for a, gs in works.items() if gs & {"g1", "g6"})
+    assert set(gap["evidence"]["actors_on_goals"]) > {a for a, gs in works.items() if "g1" in gs}
