@@ -30,6 +30,16 @@ def test_replace_graphs_replaces_and_separates_private(empty_store: Store) -> No
     assert empty_store.count(G) == 1
 
 
+def test_replacing_with_an_overlapping_graph_keeps_exactly_the_new_triples(empty_store: Store) -> None:
+    """Kept, gone and new triples in one replacement; duplicates and escapes in the new ones."""
+    first = [t("a", "1"), t("b", "zwei\nZeilen"), t("c", 'mit "Zitat"'), t("d", "4")]
+    empty_store.replace_graphs({G: first})
+    second = [t("a", "1"), t("c", 'mit "Zitat"'), t("e", "fünf"), t("e", "fünf"), t("b", "zwei Zeilen")]
+    empty_store.replace_graphs({G: second})
+    assert set(empty_store.triples(G)) == set(second)
+    assert empty_store.count(G) == 4
+
+
 def test_private_graph_invisible_to_graph_variable(empty_store: Store) -> None:
     empty_store.replace_graphs({G: [t("a", "1")], PRIV: [t("a", "secret")]})
     rows = empty_store.select("SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
