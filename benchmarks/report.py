@@ -532,14 +532,15 @@ def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = N
             kinds = per_kind(r)
             slow = max(kinds.items(), key=lambda kv: kv[1]) if kinds else ("?", 0.0)
             alt = [f"{name} {cell(rec)}" for name, rec in (("pyoxigraph", ox), ("rdflib", rdf)) if rec]
-            out.append(f"* {n:,} actors, gaps: every kind in {cell(gaps)}, the best 100 in "
-                       f"{cell(top100(r))} (+ {cell(r.get('landscape'))} to load the landscape). The slowest "
-                       f"kind is {slow[0]} ({fmt_seconds(slow[1])} for its best 100); "
-                       + (f"without a limit it finds {counts[slow[0]]:,} gaps, each scored and explained. "
-                          if slow[0] in counts else f"without a limit: {cell(gaps)}. ")
-                       + "`unlinked_peers` "
-                       "as one SPARQL query: " + ", ".join(alt)
-                       + f"; integraph, all kinds, peak {mb(gaps)} MB.")
+            every = f"every kind in {cell(gaps)}, " if gaps else ""
+            unlimited = (f"without a limit it finds {counts[slow[0]]:,} gaps, each scored and explained."
+                         if slow[0] in counts else
+                         f"without a limit: {cell(gaps)}." if gaps else "without a limit: not run.")
+            sparql = (" `unlinked_peers` as one SPARQL query: " + ", ".join(alt) + "." if alt else "")
+            peak = f" integraph, all kinds, peak {mb(gaps)} MB." if gaps else ""
+            out.append(f"* {n:,} actors, gaps: {every}the best 100 in {cell(top100(r))} "
+                       f"(+ {cell(r.get('landscape'))} to load the landscape). The slowest kind is {slow[0]} "
+                       f"({fmt_seconds(slow[1])} for its best 100); {unlimited}{sparql}{peak}")
         who, api_in = seconds(r.get("who_graph")), seconds(r.get("who_api"))
         seq = sub(r.get("api_load"), "who_seq") or {}
         if who is not None and api_in is not None:
