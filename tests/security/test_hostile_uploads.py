@@ -137,7 +137,8 @@ def external_link(base: bytes, _: str) -> bytes:
         base, {"xl/externalLinks/externalLink1.xml": link.encode(),
                "xl/externalLinks/_rels/externalLink1.xml.rels": rels.encode()},
         {"xl/workbook.xml": lambda t: t.replace(
-            "</sheets>", '</sheets><externalReferences><externalReference r:id="rIdX"/>'
+            # the r prefix is declared here: openpyxl with lxml does not declare it on the root
+            "</sheets>", f'</sheets><externalReferences><externalReference xmlns:r="{REL}" r:id="rIdX"/>'
                          "</externalReferences>"),
          "xl/_rels/workbook.xml.rels": lambda t: t.replace(
              "</Relationships>", f'<Relationship Id="rIdX" Type="{REL}/externalLink" '
