@@ -33,6 +33,7 @@ import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from itertools import combinations
 from typing import Any
 
@@ -96,6 +97,15 @@ class _Context:
                     adj[a].add(b)
                     adj[b].add(a)
                     break
+
+    @cached_property
+    def goal_actors(self) -> dict[str, list[str]]:
+        """goal → the actors working on it (within the field), in id order; three finders read it."""
+        actors: dict[str, list[str]] = defaultdict(list)
+        for a, goals in sorted(self.works.items()):
+            for g in goals:
+                actors[g].append(a)
+        return actors
 
     def name(self, actor: str) -> str:
         return self.land.actors[actor].name
@@ -313,17 +323,9 @@ def isolated_actors(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
     return out
 
 
-def _goal_actors(ctx: _Context) -> dict[str, list[str]]:
-    actors: dict[str, list[str]] = defaultdict(list)
-    for a, goals in sorted(ctx.works.items()):
-        for g in goals:
-            actors[g].append(a)
-    return actors
-
-
 def uncovered_goals(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
     """Goals with no active project and at most one actor working on them."""
-    actors = _goal_actors(ctx)
+    actors = ctx.goal_actors
     running, ended = set(), defaultdict(list)
     for p in ctx.land.projects.values():
         for g in p.goals:
@@ -357,7 +359,7 @@ def uncovered_goals(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
 def single_sector_goals(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
     """Goals worked on by two or more actors that all come from one sector (venues not counted)."""
     out = []
-    for g, who in sorted(_goal_actors(ctx).items()):
+    for g, who in sorted(ctx.goal_actors.items()):
         who = [a for a in who if ctx.sector(a) != "venue"]
         sectors = {ctx.sector(a) for a in who}
         if len(who) < 2 or len(sectors) != 1:
@@ -464,7 +466,7 @@ def unimplemented_recommendations(ctx: _Context, limit: int | None) -> list[dict
     kept recommendations get them (walking every actor per recommendation took
     46 s at 300,000 actors).
     """
-    goal_actors = _goal_actors(ctx)
+    goal_actors = ctx.goal_actors
     ranked = []
     for r in ctx.land.recommendations.values():
         if any(p in ctx.land.projects for p in r.implemented_by) or not ctx.in_field(r.goals):
