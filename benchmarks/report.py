@@ -312,7 +312,10 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
             r.get("who_sparql_rdflib")
         base = seconds(g)
         first = fmt_seconds((g or {}).get("first_s"))
+        land = r.get("landscape") or {}
         rows.append([f"{n:,}", str((g or {}).get("rows", "–")), cell(g), first, cell(r.get("landscape")),
+                     f"{fmt_seconds(land.get('snapshot_s'))} (saving {fmt_seconds(land.get('save_s'))}, "
+                     f"{land.get('snapshot_mb', '–')} MB)",
                      cell(api),
                      f"{cell(oxq)} · {ratio(seconds(oxq), base)}",
                      f"{cell(rdf)} · {ratio(seconds(rdf), base)} "
@@ -322,13 +325,15 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
     parts += ["## Who works on goal G (the 3rd most worked-on goal)", "",
               "integraph: `graph.coverage.who(landscape, G)` with the landscape loaded once (as the API "
               "holds it; loading it is its own column; the first call on a landscape builds the index of "
-              "goals to actors for the date, also its own column), and `GET /api/goals/G/actors` in-process "
+              "goals to actors for the date, also its own column; after the first load the landscape comes "
+              "from the snapshot saved beside the store until the next write, column \"from snapshot\"), "
+              "and `GET /api/goals/G/actors` in-process "
               "(TestClient). "
               "Alternatives: the same question as one SPARQL query (union of direct, lead and partner "
               "branches, no dates) on the integraph store and on rdflib's in-memory engine.", "",
-              table(["actors", "rows", "graph", "first call (index)", "load landscape (once)",
-                     "API in-process", "SPARQL on pyoxigraph", "SPARQL on rdflib", "SPARQL rows (no dates)",
-                     "peak RSS MB (graph / API / rdflib)"], rows), ""]
+              table(["actors", "rows", "graph", "first call (index)", "load landscape (from the store)",
+                     "from snapshot", "API in-process", "SPARQL on pyoxigraph", "SPARQL on rdflib",
+                     "SPARQL rows (no dates)", "peak RSS MB (graph / API / rdflib)"], rows), ""]
 
     # gaps
     rows = []

@@ -270,12 +270,23 @@ def _split(graph: str, iri: str) -> tuple[str, str, str] | None:
     return base, kind, ident
 
 
-def load_landscape(store: Store, dataset: str | None = None) -> Landscape:
+def load_landscape(store: Store, dataset: str | None = None, *, snapshot: bool = True) -> Landscape:
     """Read one dataset (or all, when ``dataset`` is None) from a store into a :class:`Landscape`.
 
     Two SELECTs over the dataset graphs, grouped in Python; raises
-    :class:`NotFound` for an unknown dataset name.
+    :class:`NotFound` for an unknown dataset name. All datasets of an on-disk
+    store are read from the snapshot beside it when the store has not changed
+    since (``graph/landscape_snapshot.py``); ``snapshot=False`` always reads the store.
     """
+    if snapshot and dataset is None:
+        from .landscape_snapshot import load_or_build
+
+        land: Landscape = load_or_build(store, lambda: _load(store, None))
+        return land
+    return _load(store, dataset)
+
+
+def _load(store: Store, dataset: str | None) -> Landscape:
     datasets = {row["graph"]: row["name"] for row in queries.run(store, "datasets")}
     graph = None
     if dataset is not None:

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import hashlib
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -220,6 +222,8 @@ class OxigraphStore(Store):
         self.path = path
         self.read_only = read_only and path is not None and (path / "CURRENT").exists()
         self.spec = f"oxigraph:{path}" if path is not None else "memory:"
+        #: the files' fingerprint just before this handle opened them (see :meth:`view_fingerprint`)
+        self._opened_as = files_fingerprint(path) if path is not None else None
         #: why writes are refused (the store could only be opened read-only), or None
         self.write_refusal: str | None = None
         #: the cause of a failed write: RocksDB then refuses every later write until reopened
@@ -236,6 +240,18 @@ class OxigraphStore(Store):
             self._store = self._read_only_fallback(path, exc)
         if not self.read_only:
             self._drop_staging()
+
+    def view_fingerprint(self) -> str | None:
+        """A fingerprint of the data this handle reads, or None when it cannot be told.
+
+        A read-write handle holds RocksDB's lock, so the files are what it reads. A read-only handle
+        reads the files as they were when it opened; if a writer changed them since, its view has
+        no fingerprint. ``graph.landscape_snapshot`` keys the landscape snapshot with it.
+        """
+        if self.path is None:
+            return None
+        now = files_fingerprint(self.path)
+        return now if now and (not self.read_only or now == self._opened_as) else None
 
     def _read_only_fallback(self, path: Path | None, exc: OSError) -> ox.Store:
         """A read-only handle when the store exists but cannot be written (read-only mount, file
@@ -458,6 +474,27 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError):
                 self._store.flush()
         del self._store
+
+
+def files_fingerprint(path: Path) -> str:
+    """A digest of the names and sizes of a RocksDB directory's data files.
+
+    Every committed write appends to a write-ahead log (``*.log``) or adds table files (``*.sst``,
+    which RocksDB never rewrites in place: a flush or compaction writes new ones under new numbers),
+    so any change of the data changes the digest. Opening a store read-write or compacting it may
+    change the digest without changing the data; that only costs a rebuilt snapshot. Empty logs,
+    which every read-write open creates, are left out.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        entries = sorted((e.name, e.stat().st_size) for e in os.scandir(path)
+                         if e.name.endswith(".sst") or e.name.endswith(".log"))
+    except OSError:
+        return ""
+    for name, size in entries:
+        if size or not name.endswith(".log"):
+            digest.update(f"{name}\t{size}\n".encode())
+    return digest.hexdigest() if entries else ""
 
 
 def _rows(result: ox.QuerySolutions) -> Iterator[dict[str, Any]]:

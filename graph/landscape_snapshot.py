@@ -1,0 +1,105 @@
+"""The landscape of an on-disk store, kept beside it as a pickle so that it loads in seconds.
+
+Building a :class:`~graph.landscape.Landscape` decodes every quad of the dataset graphs, and
+Oxigraph's decoding grows faster than the data: 33 s at 30,000 actors, 8–11 min at 300,000
+(``benchmarks/README.md``). Every analysis command starts with that load, so the first load of a
+store writes the landscape to ``{store}.landscape`` and later loads read it back.
+
+A snapshot is only ever read for the exact data it was built from. Its header names the store's
+:func:`~graph.store.files_fingerprint` (any committed write changes it), the code of
+``graph/landscape.py`` and the Python version. A snapshot that does not match, cannot be read or
+is damaged is ignored and replaced; one is only written when the store did not change while the
+landscape was built. The file is as private as the store beside it: it is never served, and it is
+loaded with :mod:`pickle`, so whoever can write it can run code, exactly as whoever can write the
+store directory can change every answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+SUFFIX = ".landscape"
+
+
+@cache
+def code_version() -> str:
+    """A digest of the code that defines the pickled classes: a changed class never reads an old file."""
+    from . import landscape
+
+    source = Path(landscape.__file__).read_bytes()
+    return hashlib.blake2b(source + sys.version.encode(), digest_size=16).hexdigest()
+
+
+def snapshot_path(store_path: Path) -> Path:
+    """``data/store`` → ``data/store.landscape`` (beside the store, never inside RocksDB's directory)."""
+    return store_path.with_name(store_path.name + SUFFIX)
+
+
+def _header(fingerprint: str) -> dict[str, Any]:
+    return {"format": FORMAT, "code": code_version(), "store": fingerprint}
+
+
+def read(store_path: Path, fingerprint: str) -> Any | None:
+    """The landscape saved for exactly this fingerprint, or None."""
+    path = snapshot_path(store_path)
+    try:
+        with path.open("rb") as f:
+            if pickle.load(f) != _header(fingerprint):
+                return None
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged or foreign file must never stop an analysis
+        log.warning("ignoring the landscape snapshot %s, it cannot be read (%s); it will be rebuilt",
+                    path, exc)
+        return None
+
+
+def write(store_path: Path, fingerprint: str, land: Any) -> bool:
+    """Save ``land`` for this fingerprint (atomically: a reader sees the old file or the new one)."""
+    path = snapshot_path(store_path)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(_header(fingerprint), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(land, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return True
+    except (OSError, pickle.PicklingError) as exc:  # a read-only or full disk: the load still succeeds
+        log.info("the landscape snapshot %s was not written: %s", path, exc)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+
+
+def load_or_build(store: Any, build: Callable[[], Any]) -> Any:
+    """The landscape of ``store`` from its snapshot when it matches, else ``build()`` (then saved).
+
+    Stores that are not on disk (memory, a SPARQL endpoint) always build.
+    """
+    if not hasattr(store, "view_fingerprint"):
+        return build()
+    before = store.view_fingerprint()
+    if before is None:
+        return build()
+    land = read(store.path, before)
+    if land is not None:
+        return land
+    land = build()
+    if store.view_fingerprint() == before:  # nothing was written while it was built
+        write(store.path, before, land)
+    return land
