@@ -37,6 +37,7 @@ import datetime as dt
 import importlib.util
 import json
 import random
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -58,6 +59,8 @@ Gaps = list[dict[str, Any]]
 LISTED_GAPS = 10
 TEMPLATE = Path(__file__).resolve().parent / "map_template" / "map.html"
 VIS_VERSION = "vis-9.1.2"
+#: List items per piece when a map page is written (see :func:`_json_parts`).
+JSON_CHUNK = 5_000
 
 
 @cache
@@ -286,14 +289,42 @@ def _json_for_script(data: Any) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def render_map(data: dict[str, Any]) -> str:
-    """The HTML page for :func:`map_data`'s result: template, inlined vis-network, data."""
+def _json_parts(data: dict[str, Any]) -> Iterator[str]:
+    """:func:`_json_for_script` of ``data`` in pieces of at most :data:`JSON_CHUNK` list items.
+
+    Joined, the pieces are exactly the one string; written one by one, the page of a 300,000-actor
+    network (716 MB) is never held whole, nor twice as template text and as encoded bytes.
+    """
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + _json_for_script(key) + ":"
+        if isinstance(value, list) and len(value) > JSON_CHUNK:
+            yield "["
+            for i in range(0, len(value), JSON_CHUNK):
+                yield ("," if i else "") + _json_for_script(value[i:i + JSON_CHUNK])[1:-1]
+            yield "]"
+        else:
+            yield _json_for_script(value)
+    yield "}"
+
+
+def _page(data: dict[str, Any]) -> tuple[str, str]:
+    """The page's text before and after the data (template with vis-network inlined)."""
     import html
 
     script, css = vis_assets()
     page = Template(TEMPLATE.read_text(encoding="utf-8"))
-    return page.substitute(lang=html.escape(data["text"]["lang"]), title=html.escape(data["meta"]["title"]),
-                           vis_css=css, vis_js=script, data=_json_for_script(data))
+    marker = "\0integraph-map-data\0"  # the data slot comes after every user text in the template
+    head, _, tail = page.substitute(lang=html.escape(data["text"]["lang"]),
+                                    title=html.escape(data["meta"]["title"]), vis_css=css, vis_js=script,
+                                    data=marker).rpartition(marker)
+    return head, tail
+
+
+def render_map(data: dict[str, Any]) -> str:
+    """The HTML page for :func:`map_data`'s result: template, inlined vis-network, data."""
+    head, tail = _page(data)
+    return head + "".join(_json_parts(data)) + tail
 
 
 def build_map(land: Landscape, *, field: str | None = None, goal: str | None = None, gaps: bool = False,
@@ -310,9 +341,15 @@ def build_map(land: Landscape, *, field: str | None = None, goal: str | None = N
 
 
 def write_map(land: Landscape, out: str | Path, **options: Any) -> Path:
-    """Write :func:`build_map` to ``out`` (UTF-8) and return the path."""
+    """Write :func:`build_map` to ``out`` (UTF-8, streamed piece by piece) and return the path."""
     path = Path(out)
-    path.write_text(build_map(land, **options), encoding="utf-8")
+    data = map_data(land, **options)
+    head, tail = _page(data)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(head)
+        for part in _json_parts(data):
+            f.write(part)
+        f.write(tail)
     return path
 
 

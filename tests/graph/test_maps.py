@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -234,6 +235,23 @@ def test_write_map_and_show_map(land: Landscape, tmp_path: Path) -> None:
     html = frame._repr_html_()
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in html and 'height="400"' in html
     assert "<script" not in html.split("srcdoc=")[1]  # the page is escaped inside the attribute
+
+
+def test_a_page_written_in_pieces_is_the_page_built_whole(land: Landscape, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """write_map streams the data list by list in pieces; joined they are exactly one JSON text."""
+    import graph.maps as maps
+
+    evil = dataclasses.replace(land.actors["awo"], name="</script><!-- & \0integraph-map-data\0 ü")
+    hostile = dataclasses.replace(land, actors={**land.actors, "awo": evil})
+    data = map_data(hostile, gaps=True, as_of=ON)
+    monkeypatch.setattr(maps, "JSON_CHUNK", 3)
+    assert len(data["nodes"]) > 3 and len(data["edges"]) > 3
+    assert "".join(maps._json_parts(data)) == maps._json_for_script(data)
+    page = write_map(hostile, tmp_path / "map.html", gaps=True, as_of=ON).read_text(encoding="utf-8")
+    raw = re.search(r'id="map-data">(.*?)</script>', page, re.S)
+    assert raw is not None and json.loads(raw.group(1)) == json.loads(json.dumps(data))
+    assert page.count("</script>") == build_map(land, gaps=True, as_of=ON).count("</script>")
 
 
 def test_building_a_map_imports_neither_pyvis_nor_jinja2() -> None:
