@@ -274,14 +274,15 @@ def load_landscape(store: Store, dataset: str | None = None, *, snapshot: bool =
     """Read one dataset (or all, when ``dataset`` is None) from a store into a :class:`Landscape`.
 
     Two SELECTs over the dataset graphs, grouped in Python; raises
-    :class:`NotFound` for an unknown dataset name. All datasets of an on-disk
-    store are read from the snapshot beside it when the store has not changed
-    since (``graph/landscape_snapshot.py``); ``snapshot=False`` always reads the store.
+    :class:`NotFound` for an unknown dataset name. On an on-disk store the
+    landscape is read from the snapshot saved beside it when the store has not
+    changed since (``graph/landscape_snapshot.py``); ``snapshot=False`` always
+    reads the store.
     """
-    if snapshot and dataset is None:
+    if snapshot:
         from .landscape_snapshot import load_or_build
 
-        land: Landscape = load_or_build(store, lambda: _load(store, None))
+        land: Landscape = load_or_build(store, lambda: _load(store, dataset), dataset)
         return land
     return _load(store, dataset)
 

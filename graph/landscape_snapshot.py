@@ -42,21 +42,25 @@ def code_version() -> str:
     return hashlib.blake2b(source + sys.version.encode(), digest_size=16).hexdigest()
 
 
-def snapshot_path(store_path: Path) -> Path:
-    """``data/store`` → ``data/store.landscape`` (beside the store, never inside RocksDB's directory)."""
-    return store_path.with_name(store_path.name + SUFFIX)
+def snapshot_path(store_path: Path, dataset: str | None = None) -> Path:
+    """``data/store`` → ``data/store.landscape`` (beside the store, never inside RocksDB's directory);
+    the landscape of one dataset goes to ``data/store.{digest of its name}.landscape``."""
+    if dataset is None:
+        return store_path.with_name(store_path.name + SUFFIX)
+    name = hashlib.blake2b(dataset.encode(), digest_size=8).hexdigest()
+    return store_path.with_name(f"{store_path.name}.{name}{SUFFIX}")
 
 
-def _header(fingerprint: str) -> dict[str, Any]:
-    return {"format": FORMAT, "code": code_version(), "store": fingerprint}
+def _header(fingerprint: str, dataset: str | None) -> dict[str, Any]:
+    return {"format": FORMAT, "code": code_version(), "store": fingerprint, "dataset": dataset}
 
 
-def read(store_path: Path, fingerprint: str) -> Any | None:
-    """The landscape saved for exactly this fingerprint, or None."""
-    path = snapshot_path(store_path)
+def read(store_path: Path, fingerprint: str, dataset: str | None = None) -> Any | None:
+    """The landscape saved for exactly this fingerprint and dataset, or None."""
+    path = snapshot_path(store_path, dataset)
     try:
         with path.open("rb") as f:
-            if pickle.load(f) != _header(fingerprint):
+            if pickle.load(f) != _header(fingerprint, dataset):
                 return None
             return pickle.load(f)
     except FileNotFoundError:
@@ -67,14 +71,14 @@ def read(store_path: Path, fingerprint: str) -> Any | None:
         return None
 
 
-def write(store_path: Path, fingerprint: str, land: Any) -> bool:
+def write(store_path: Path, fingerprint: str, land: Any, dataset: str | None = None) -> bool:
     """Save ``land`` for this fingerprint (atomically: a reader sees the old file or the new one)."""
-    path = snapshot_path(store_path)
+    path = snapshot_path(store_path, dataset)
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(_header(fingerprint), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(_header(fingerprint, dataset), f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(land, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
@@ -86,8 +90,9 @@ def write(store_path: Path, fingerprint: str, land: Any) -> bool:
         return False
 
 
-def load_or_build(store: Any, build: Callable[[], Any]) -> Any:
-    """The landscape of ``store`` from its snapshot when it matches, else ``build()`` (then saved).
+def load_or_build(store: Any, build: Callable[[], Any], dataset: str | None = None) -> Any:
+    """The landscape of ``store`` (or of one ``dataset``) from its snapshot when it matches, else
+    ``build()`` (then saved).
 
     Stores that are not on disk (memory, a SPARQL endpoint) always build.
     """
@@ -96,10 +101,10 @@ def load_or_build(store: Any, build: Callable[[], Any]) -> Any:
     before = store.view_fingerprint()
     if before is None:
         return build()
-    land = read(store.path, before)
+    land = read(store.path, before, dataset)
     if land is not None:
         return land
     land = build()
     if store.view_fingerprint() == before:  # nothing was written while it was built
-        write(store.path, before, land)
+        write(store.path, before, land, dataset)
     return land

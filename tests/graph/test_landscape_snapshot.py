@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph import landscape_snapshot
+from graph.errors import NotFound
 from graph.importer import FIXTURE, import_dataset
 from graph.landscape import Landscape, load_landscape
 from graph.landscape_snapshot import snapshot_path
@@ -34,9 +35,9 @@ def renamed_fixture(tmp_path: Path, old: str, new: str) -> Path:
     return folder
 
 
-def plant(store_dir: Path, land: Landscape) -> None:
+def plant(store_dir: Path, land: Landscape, dataset: str | None = None) -> None:
     """Replace the saved landscape by another one under the same header (to see which one a load reads)."""
-    path = snapshot_path(store_dir)
+    path = snapshot_path(store_dir, dataset)
     with path.open("rb") as f:
         header = pickle.load(f)
     with path.open("wb") as f:
@@ -52,7 +53,13 @@ def test_the_first_load_saves_the_landscape_and_the_next_load_reads_it(store_dir
         plant(store_dir, dataclasses.replace(land, datasets=["planted"]))
         assert load_landscape(store).datasets == ["planted"]  # read from the file, not the store
         assert load_landscape(store, snapshot=False).datasets == land.datasets
-        assert load_landscape(store, "testville").datasets == land.datasets  # one dataset: the store
+        one = load_landscape(store, "testville")  # one dataset: its own file
+        assert snapshot_path(store_dir, "testville").is_file() and one == load_landscape(store, "testville")
+        plant(store_dir, dataclasses.replace(one, datasets=["planted one"]), "testville")
+        assert load_landscape(store, "testville").datasets == ["planted one"]
+        assert load_landscape(store).datasets == ["planted"]
+        with pytest.raises(NotFound):
+            load_landscape(store, "nowhere")
 
 
 def test_a_write_to_the_store_makes_the_next_load_read_the_store(store_dir: Path, tmp_path: Path) -> None:
