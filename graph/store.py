@@ -441,12 +441,12 @@ class OxigraphStore(Store):
         if old.blank_nodes or new.blank_nodes:
             # DELETE DATA cannot name blank nodes: replace such a graph (the ontology) whole.
             return [f"DROP SILENT GRAPH <{graph}>", _data("INSERT", graph, new.lines())]
-        before, after = set(old.lines()), set(new.lines())
+        gone, came = _difference(old, new)
         ops = []
-        if before - after:
-            ops.append(_data("DELETE", graph, before - after))
-        if after - before:
-            ops.append(_data("INSERT", graph, after - before))
+        if gone:
+            ops.append(_data("DELETE", graph, gone))
+        if came:
+            ops.append(_data("INSERT", graph, came))
         return ops
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
@@ -474,6 +474,26 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError):
                 self._store.flush()
         del self._store
+
+
+def _digest(line: str) -> bytes:
+    return hashlib.blake2b(line.encode(), digest_size=16).digest()
+
+
+def _difference(old: TripleBuffer, new: TripleBuffer) -> tuple[list[str], list[str]]:
+    """The lines only in ``old`` and the lines only in ``new``.
+
+    Compared as 16-byte digests (a collision among 24M lines has odds of about 1e-24), and only
+    the differing lines are kept as text: the sets of the lines themselves held 7.5 GB when a
+    300,000-actor dataset (12M triples) was imported again.
+    """
+    before = {_digest(line) for line in old.lines()}
+    after = {_digest(line) for line in new.lines()}
+    gone_keys, came_keys = before - after, after - before
+    del before, after
+    gone = list(dict.fromkeys(x for x in old.lines() if _digest(x) in gone_keys)) if gone_keys else []
+    came = list(dict.fromkeys(x for x in new.lines() if _digest(x) in came_keys)) if came_keys else []
+    return gone, came
 
 
 def files_fingerprint(path: Path) -> str:

@@ -116,3 +116,22 @@ def test_public_graph_rule() -> None:
     assert is_public_graph(G)
     assert not is_public_graph(PRIV)
     assert not is_public_graph(G + STAGING_MARK + "abc")
+
+
+def test_the_difference_of_two_graphs_is_exact_and_names_each_line_once() -> None:
+    from graph.ntriples import TripleBuffer
+    from graph.store import _difference
+
+    ex = "https://example.org/"
+    p = ox.NamedNode(f"{ex}p")
+
+    def buf(*objects: str) -> TripleBuffer:
+        b = TripleBuffer()
+        for o in objects:
+            b.add(ox.NamedNode(f"{ex}s"), p, ox.Literal(o))
+        return b
+
+    gone, came = _difference(buf("a", "b", "ä", "c"), buf("b", "c", "d", "d", "é"))
+    assert sorted(gone) == [f'<{ex}s> <{ex}p> "a"', f'<{ex}s> <{ex}p> "ä"']
+    assert sorted(came) == [f'<{ex}s> <{ex}p> "d"', f'<{ex}s> <{ex}p> "é"']
+    assert _difference(buf("a", "b"), buf("b", "a", "a")) == ([], [])
