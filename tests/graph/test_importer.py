@@ -122,6 +122,31 @@ def test_reimport_reports_entity_diff_and_replaces(tmp_path: Path, fixture_path:
     assert testville.select("SELECT ?a WHERE { ?a dct:identifier 'ihk' }") == []
 
 
+def test_each_entity_points_to_the_import_that_last_added_or_changed_it(tmp_path: Path, fixture_path: Path,
+                                                                       testville: Store) -> None:
+    def generated_by() -> dict[str, str]:
+        rows = testville.select("SELECT ?e ?a WHERE { ?e a ?type ; prov:wasGeneratedBy ?a . "
+                                f"FILTER(STRSTARTS(STR(?e), '{B}/')) }}")
+        assert len({r["e"] for r in rows}) == len(rows), "one activity per entity"
+        return {r["e"]: r["a"] for r in rows}
+
+    first = generated_by()
+    typed = testville.select(f"SELECT DISTINCT ?e WHERE {{ ?e a ?t FILTER(STRSTARTS(STR(?e), '{B}/')) }}")
+    assert set(first) == {r["e"] for r in typed} and len(set(first.values())) == 1
+    d = tmp_path / "d"
+    shutil.copytree(fixture_path, d)
+    actors = (d / "actors.csv").read_text().replace("Sportverein Nord", "SV Nord 1920")
+    (d / "actors.csv").write_text("\n".join(x for x in actors.splitlines() if not x.startswith("ihk,")) + "\n")
+    (d / "projects.csv").write_text((d / "projects.csv").read_text().replace(",jobcenter,ihk,", ",jobcenter,,"))
+    import_dataset(testville, d)
+    second = generated_by()
+    renewed = {e for e in second if second[e] != first.get(e)}
+    assert {e.removeprefix(B + "/").split("#")[0] for e in renewed} == {"actor/verein", "project/p-ausbildung"}
+    assert f"{B}/actor/ihk" not in second and set(second) == set(first) - {f"{B}/actor/ihk"}
+    latest = testville.select("SELECT ?a WHERE { ?d a dcat:Dataset ; prov:wasGeneratedBy ?a }")
+    assert {second[e] for e in renewed} == {r["a"] for r in latest}
+
+
 def test_bad_input_lists_every_problem_and_changes_nothing(tmp_path: Path, fixture_path: Path,
                                                           testville: Store) -> None:
     d = tmp_path / "d"
