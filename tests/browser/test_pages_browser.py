@@ -130,7 +130,11 @@ def test_sparql_editor_runs_an_example(page: Any, base_url: str) -> None:
     assert href.startswith("/sparql?query=") and "format=csv" in href
     page.get_by_label("Abfrage").fill("SELECT * WHERE { ?s ?p }")
     page.get_by_role("button", name="Abfrage ausführen").click()
-    page.wait_for_function("document.getElementById('result-status').textContent.includes('fehlgeschlagen')")
+    # expect() polls from Playwright's side; wait_for_function evals its string in the page, which
+    # the page's CSP (no 'unsafe-eval') refuses whenever the first check comes too early
+    from playwright.sync_api import expect
+
+    expect(page.locator("#result-status")).to_contain_text("fehlgeschlagen")
 
 
 def test_unknown_actor_is_a_404_page(page: Any, base_url: str) -> None:
