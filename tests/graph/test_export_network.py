@@ -110,3 +110,47 @@ def test_gexf_spells_follow_the_reference_date(store: Store) -> None:
         # Gephi rejects overlapping intervals: the spells of an edge are disjoint
         for (_, end), (start, _) in itertools.pairwise(spells):
             assert end is not None and start is not None and end < start
+
+
+def test_gexf_written_in_chunks_reads_as_networkx_writes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """graph/gexf_writer.py against networkx.write_gexf: the same network, read back, across chunks."""
+    import graph.gexf_writer as gexf_writer
+
+    g = nx.Graph(name="Testnetz")
+    for i in range(7):
+        g.add_node(f"a{i}", id=f"p-{i}", name=f"Akteur <{i}> & \"ü\"", degree=float(i) / 3,
+                   broker=i % 2 == 0, core=i, sector="welfare" if i % 3 else "public")
+    g.add_node("lonely", id="p-lonely", name="Allein", degree=float("nan"), broker=False, core=0, sector="x")
+    spells = [("2014-01-01", "2016-12-31"), ("2020-01-01", None)]
+    for i in range(6):
+        g.add_edge(f"a{i}", f"a{i + 1}", kinds="project", weight=i + 1, spells=spells if i % 2 else [])
+
+    def node(n: str, data: dict) -> dict:
+        return {"label": data["name"], **{k: v for k, v in data.items() if k != "name"}}
+
+    def edge(a: str, b: str, data: dict) -> dict:
+        out = {k: v for k, v in data.items() if k != "spells"}
+        return out | ({"spells": data["spells"]} if data["spells"] else {})
+
+    flat = nx.Graph(mode="dynamic", name="Testnetz")
+    flat.add_nodes_from((n, node(n, d)) for n, d in g.nodes(data=True))
+    flat.add_edges_from((a, b, edge(a, b, d)) for a, b, d in g.edges(data=True))
+    expected = io.BytesIO()
+    nx.write_gexf(flat, expected)
+    monkeypatch.setattr(gexf_writer, "CHUNK", 3)
+    streamed = io.BytesIO()
+    gexf_writer.write_gexf(g, streamed, node_data=node, edge_data=edge, mode="dynamic")
+
+    def read(data: bytes) -> nx.Graph:
+        return nx.read_gexf(io.BytesIO(data))
+
+    ours, theirs = read(streamed.getvalue()), read(expected.getvalue())
+    assert sorted(ours.nodes) == sorted(theirs.nodes) == sorted(f"p-{i}" for i in [*range(7), "lonely"])
+    assert {n: {k: str(v) for k, v in d.items()} for n, d in ours.nodes(data=True)} == \
+        {n: {k: str(v) for k, v in d.items()} for n, d in theirs.nodes(data=True)}
+    assert sorted((tuple(sorted((a, b))), sorted(d.items())) for a, b, d in ours.edges(data=True)) == \
+        sorted((tuple(sorted((a, b))), sorted(d.items())) for a, b, d in theirs.edges(data=True))
+    root = ElementTree.fromstring(streamed.getvalue())
+    graph = root.find("{http://www.gexf.net/1.2draft}graph")
+    assert graph is not None and graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    assert [c.tag.split("}")[1] for c in graph][-2:] == ["nodes", "edges"]
