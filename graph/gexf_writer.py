@@ -42,14 +42,18 @@ def _spool(out: IO[bytes], elements: Element) -> None:
 
 def write_gexf(g: nx.Graph, fh: IO[bytes], *, node_data: NodeData, edge_data: EdgeData,
                mode: str = "static") -> None:
-    """Write ``g`` as GEXF 1.2 to the binary file ``fh``.
+    """Write the undirected simple graph ``g`` as GEXF 1.2 to the binary file ``fh``.
+
+    Edges get networkx's automatic ids (the export's ties carry no ``id`` attribute).
 
     ``node_data(n, attrs)`` and ``edge_data(u, v, attrs)`` return the attributes to write for
     each node and edge, as networkx's writer takes them (``label``, ``spells``, scalar values);
     they are called one chunk at a time, so no flat copy of the whole network is ever held.
     """
+    if g.is_directed() or g.is_multigraph():
+        raise TypeError("write_gexf streams undirected simple graphs (nx.Graph), as the export builds them")
     writer = GEXFWriter(encoding="utf-8", prettyprint=False)
-    graph = Element("graph", defaultedgetype="directed" if g.is_directed() else "undirected", mode=mode,
+    graph = Element("graph", defaultedgetype="undirected", mode=mode,
                     name=str(g.graph.get("name", "")))
     writer.graph_element = graph  # where networkx declares attributes and time formats as it meets them
     with tempfile.TemporaryFile() as nodes, tempfile.TemporaryFile() as edges:

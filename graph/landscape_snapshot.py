@@ -17,6 +17,7 @@ store directory can change every answer.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import logging
 import os
@@ -33,13 +34,20 @@ FORMAT = 1
 SUFFIX = ".landscape"
 
 
+#: The code a landscape is built by (its classes, its queries, the IRIs they use): a change to any
+#: of these never reads a file saved by the old code.
+SOURCES = ("landscape.py", "queries.py", "namespaces.py", "queries/landscape_links.rq",
+           "queries/landscape_values.rq", "queries/datasets.rq")
+
+
 @cache
 def code_version() -> str:
-    """A digest of the code that defines the pickled classes: a changed class never reads an old file."""
-    from . import landscape
-
-    source = Path(landscape.__file__).read_bytes()
-    return hashlib.blake2b(source + sys.version.encode(), digest_size=16).hexdigest()
+    """A digest of :data:`SOURCES` and the Python version."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(sys.version.encode(), digest_size=16)
+    for name in SOURCES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()
 
 
 def snapshot_path(store_path: Path, dataset: str | None = None) -> Path:
@@ -82,12 +90,23 @@ def write(store_path: Path, fingerprint: str, land: Any, dataset: str | None = N
             pickle.dump(land, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
-    except (OSError, pickle.PicklingError) as exc:  # a read-only or full disk: the load still succeeds
+    except Exception as exc:  # a read-only or full disk, an object pickle refuses: the load still succeeds
         log.info("the landscape snapshot %s was not written: %s", path, exc)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         return False
+
+
+def discard_snapshots(store_path: Path) -> None:
+    """Remove every landscape saved beside the store (before a write; the fingerprint would also
+    tell, but a file that is gone cannot be misread)."""
+    for path in store_path.parent.glob(f"{glob.escape(store_path.name)}.*"):
+        if path.name.endswith(SUFFIX) or (SUFFIX + "." in path.name and path.name.endswith(".tmp")):
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.warning("could not remove the landscape snapshot %s: %s", path, exc)
 
 
 def load_or_build(store: Any, build: Callable[[], Any], dataset: str | None = None) -> Any:

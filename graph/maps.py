@@ -345,11 +345,16 @@ def write_map(land: Landscape, out: str | Path, **options: Any) -> Path:
     path = Path(out)
     data = map_data(land, **options)
     head, tail = _page(data)
-    with path.open("w", encoding="utf-8") as f:
-        f.write(head)
-        for part in _json_parts(data):
-            f.write(part)
-        f.write(tail)
+    partial = path.with_name(path.name + ".partial")  # a failed write never leaves half a page at out
+    try:
+        with partial.open("w", encoding="utf-8") as f:
+            f.write(head)
+            for part in _json_parts(data):
+                f.write(part)
+            f.write(tail)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 

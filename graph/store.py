@@ -37,6 +37,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import QueryRejected, StoreError
+from .landscape_snapshot import discard_snapshots
 from .namespaces import ONTOLOGY_IRI, PREFIXES
 from .ntriples import TripleBuffer
 from .settings import Settings
@@ -354,6 +355,8 @@ class OxigraphStore(Store):
             if bulk:
                 ops.append(self._bulk_load(bulk))
             if ops:
+                if self.path is not None:
+                    discard_snapshots(self.path)  # never a saved landscape older than the data
                 self._store.update(" ;\n".join(ops))
         except OSError as exc:
             where = f"the store at {self.path}" if self.path is not None else "the in-memory store"
@@ -497,23 +500,27 @@ def _difference(old: TripleBuffer, new: TripleBuffer) -> tuple[list[str], list[s
 
 
 def files_fingerprint(path: Path) -> str:
-    """A digest of the names and sizes of a RocksDB directory's data files.
+    """A digest of a RocksDB directory's data files: names and sizes, and for logs their mtime.
 
-    Every committed write appends to a write-ahead log (``*.log``) or adds table files (``*.sst``,
-    which RocksDB never rewrites in place: a flush or compaction writes new ones under new numbers),
-    so any change of the data changes the digest. Opening a store read-write or compacting it may
-    change the digest without changing the data; that only costs a rebuilt snapshot. Empty logs,
-    which every read-write open creates, are left out.
+    Every committed write goes to a write-ahead log (``*.log``) or adds table files (``*.sst``,
+    which RocksDB never rewrites in place: a flush or compaction writes new ones under new numbers).
+    Oxigraph lets RocksDB recycle log files, which are then overwritten in place at the same size,
+    so a log's modification time is part of the digest too. Any change of the data changes the
+    digest; opening a store read-write or compacting it may change it without changing the data,
+    which only costs a rebuilt snapshot. Empty logs, which every read-write open creates, are left out.
     """
     digest = hashlib.blake2b(digest_size=16)
+    entries = []
     try:
-        entries = sorted((e.name, e.stat().st_size) for e in os.scandir(path)
-                         if e.name.endswith(".sst") or e.name.endswith(".log"))
+        for e in os.scandir(path):
+            if e.name.endswith(".sst"):
+                entries.append(f"{e.name}\t{e.stat().st_size}")
+            elif e.name.endswith(".log") and (info := e.stat()).st_size:
+                entries.append(f"{e.name}\t{info.st_size}\t{info.st_mtime_ns}")
     except OSError:
         return ""
-    for name, size in entries:
-        if size or not name.endswith(".log"):
-            digest.update(f"{name}\t{size}\n".encode())
+    for entry in sorted(entries):
+        digest.update(entry.encode() + b"\n")
     return digest.hexdigest() if entries else ""
 
 

@@ -68,6 +68,7 @@ def test_a_write_to_the_store_makes_the_next_load_read_the_store(store_dir: Path
     plant(store_dir, dataclasses.replace(before, datasets=["planted"]))
     with open_store(f"oxigraph:{store_dir}") as store:
         import_dataset(store, renamed_fixture(tmp_path, "Integrationsbüro", "Integrationsamt"))
+        assert not snapshot_path(store_dir).exists()  # removed before the write
         assert load_landscape(store).actors["amt"].name == "Integrationsamt"
     with open_store(f"oxigraph:{store_dir}", read_only=True) as store:
         after = load_landscape(store)
@@ -89,7 +90,7 @@ def test_a_reader_opened_before_a_write_neither_reads_nor_writes_a_snapshot(stor
         old = load_landscape(reader)
         with open_store(f"oxigraph:{store_dir}") as writer:
             import_dataset(writer, renamed_fixture(tmp_path, "Integrationsbüro", "Integrationsamt"))
-        snapshot_path(store_dir).unlink()
+        assert not snapshot_path(store_dir).exists()  # the write removed it
         assert reader.view_fingerprint() is None  # its view is older than the files
         assert load_landscape(reader) == old  # what the handle reads, built from it
         assert not snapshot_path(store_dir).exists()  # which is not the data on disk any more
@@ -161,3 +162,29 @@ def test_a_landscape_built_while_the_store_changed_is_not_saved(store_dir: Path,
         assert landscape_snapshot.load_or_build(store, build_then_write).actors["amt"].name == "Integrationsbüro"
         assert not snapshot_path(store_dir).exists()
         assert load_landscape(store).actors["amt"].name == "Integrationsamt"
+
+
+def test_a_log_rewritten_in_place_at_the_same_size_changes_the_fingerprint(tmp_path: Path) -> None:
+    """RocksDB recycles write-ahead logs (Oxigraph turns it on): same name, same size, new content."""
+    import os
+
+    (tmp_path / "000001.sst").write_bytes(b"table")
+    log_file = tmp_path / "000002.log"
+    log_file.write_bytes(b"first write")
+    os.utime(log_file, ns=(1_000_000_000, 1_000_000_000))
+    before = files_fingerprint(tmp_path)
+    log_file.write_bytes(b"other write")
+    os.utime(log_file, ns=(2_000_000_000, 2_000_000_000))
+    assert files_fingerprint(tmp_path) != before
+    (tmp_path / "000003.log").write_bytes(b"")  # the empty log of a read-write open
+    os.utime(log_file, ns=(1_000_000_000, 1_000_000_000))
+    assert files_fingerprint(tmp_path) == before
+
+
+def test_a_landscape_that_cannot_be_pickled_is_returned_and_not_saved(store_dir: Path) -> None:
+    odd = Landscape(datasets=["x"])
+    odd.cache["f"] = lambda: None  # pickle refuses lambdas
+    with open_store(f"oxigraph:{store_dir}", read_only=True) as store:
+        assert landscape_snapshot.load_or_build(store, lambda: odd) is odd
+    assert not snapshot_path(store_dir).exists()
+    assert [p.name for p in store_dir.parent.iterdir() if p.name.endswith(".tmp")] == []

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -252,6 +253,20 @@ def test_a_page_written_in_pieces_is_the_page_built_whole(land: Landscape, tmp_p
     raw = re.search(r'id="map-data">(.*?)</script>', page, re.S)
     assert raw is not None and json.loads(raw.group(1)) == json.loads(json.dumps(data))
     assert page.count("</script>") == build_map(land, gaps=True, as_of=ON).count("</script>")
+
+
+def test_a_map_that_fails_half_way_leaves_no_file(land: Landscape, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.maps as maps
+
+    def broken(data: dict) -> Any:
+        yield "{"
+        raise OSError("disk full")
+
+    monkeypatch.setattr(maps, "_json_parts", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_map(land, tmp_path / "map.html", as_of=ON)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_building_a_map_imports_neither_pyvis_nor_jinja2() -> None:
