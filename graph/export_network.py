@@ -163,6 +163,11 @@ def _attrs(data: dict[str, Any], leave_out: tuple[str, ...] = ()) -> dict[str, A
     return {k: flat(v) for k, v in data.items() if v is not None and k not in leave_out}
 
 
+def _flat_node(n: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A node's attributes as GraphML and GEXF store them, with its name as ``label``."""
+    return {"label": data.get("name", n), **_attrs(data)}
+
+
 def _flatten(g: nx.Graph) -> nx.Graph:
     """``g`` with GraphML-storable attributes and a ``label`` per node, changed in place.
 
@@ -170,7 +175,7 @@ def _flatten(g: nx.Graph) -> nx.Graph:
     """
     g.graph = _attrs(g.graph)
     for n, data in g.nodes(data=True):
-        flat = {"label": data.get("name", n), **_attrs(data)}
+        flat = _flat_node(n, data)
         data.clear()
         data.update(flat)
     for _, _, data in g.edges(data=True):
@@ -228,11 +233,7 @@ def write_network(job: ExportJob, fh: BinaryIO) -> None:
         nx.write_graphml_lxml(_flatten(network_for(job)), fh)
         return
     # networkx's write_gexf builds the whole document first (15 GB and rising at 300,000 actors)
-    write_gexf(timeline_graph(job), fh, node_data=_gexf_node, edge_data=_gexf_edge, mode="dynamic")
-
-
-def _gexf_node(n: Any, data: dict[str, Any]) -> dict[str, Any]:
-    return {"label": data.get("name", n), **_attrs(data)}
+    write_gexf(timeline_graph(job), fh, node_data=_flat_node, edge_data=_gexf_edge, mode="dynamic")
 
 
 def _gexf_edge(a: Any, b: Any, data: dict[str, Any]) -> dict[str, Any]:

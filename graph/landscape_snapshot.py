@@ -115,8 +115,6 @@ def load_or_build(store: Any, build: Callable[[], Any], dataset: str | None = No
 
     Stores that are not on disk (memory, a SPARQL endpoint) always build.
     """
-    if not hasattr(store, "view_fingerprint"):
-        return build()
     before = store.view_fingerprint()
     if before is None:
         return build()

@@ -321,10 +321,17 @@ def _page(data: dict[str, Any]) -> tuple[str, str]:
     return head, tail
 
 
+def _page_parts(data: dict[str, Any]) -> Iterator[str]:
+    """The page for :func:`map_data`'s result in pieces: template, inlined vis-network, data."""
+    head, tail = _page(data)
+    yield head
+    yield from _json_parts(data)
+    yield tail
+
+
 def render_map(data: dict[str, Any]) -> str:
     """The HTML page for :func:`map_data`'s result: template, inlined vis-network, data."""
-    head, tail = _page(data)
-    return head + "".join(_json_parts(data)) + tail
+    return "".join(_page_parts(data))
 
 
 def build_map(land: Landscape, *, field: str | None = None, goal: str | None = None, gaps: bool = False,
@@ -344,14 +351,10 @@ def write_map(land: Landscape, out: str | Path, **options: Any) -> Path:
     """Write :func:`build_map` to ``out`` (UTF-8, streamed piece by piece) and return the path."""
     path = Path(out)
     data = map_data(land, **options)
-    head, tail = _page(data)
     partial = path.with_name(path.name + ".partial")  # a failed write never leaves half a page at out
     try:
         with partial.open("w", encoding="utf-8") as f:
-            f.write(head)
-            for part in _json_parts(data):
-                f.write(part)
-            f.write(tail)
+            f.writelines(_page_parts(data))
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)

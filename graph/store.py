@@ -165,6 +165,11 @@ class Store(abc.ABC):
     def triples(self, graph: str) -> Iterator[ox.Triple]:
         """Every triple of one named graph."""
 
+    def view_fingerprint(self) -> str | None:
+        """A fingerprint of the data this handle reads, or None when it cannot be told (the
+        default: only an on-disk store can tell; ``graph.landscape_snapshot`` needs one)."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files and connections."""
 

@@ -138,7 +138,7 @@ def test_the_snapshot_holds_no_personal_data(store_dir: Path) -> None:
 def test_stores_not_on_disk_have_no_snapshot(tmp_path: Path) -> None:
     store = open_store("memory:")
     import_dataset(store, FIXTURE)
-    assert store.view_fingerprint() is None  # type: ignore[attr-defined]
+    assert store.view_fingerprint() is None
     assert load_landscape(store) == load_landscape(store, snapshot=False)
 
 
