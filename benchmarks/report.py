@@ -343,16 +343,21 @@ def write_report(records: list[Rec], info: dict[str, Any], path: Path) -> None:
         base = seconds(g)
         kinds = per_kind(r)
         slow = max(kinds.items(), key=lambda kv: kv[1]) if kinds else None
-        rows.append([f"{n:,}", str((g or {}).get("gaps", "–")), cell(g), cell(top100(r)),
+        written = ((f"{fmt_seconds(g['write_all_s'])} ({g['json_mb']} MB)" if "write_all_s" in g
+                    else "not run") if g else "–")
+        rows.append([f"{n:,}", str((g or {}).get("gaps", "–")), cell(g), written, cell(top100(r)),
                      f"{slow[0]} {fmt_seconds(slow[1])}" if slow else "–",
                      f"{cell(ox)} · {ratio(seconds(ox), base)}", f"{cell(rdf)} · {ratio(seconds(rdf), base)}",
                      f"{mb(g)} / {mb(ox)} / {mb(rdf)}"])
     parts += ["## All gap kinds vs. `unlinked_peers` in SPARQL", "",
-              "integraph: `find_gaps(landscape)`, every kind, no limit (landscape loaded; add the load "
-              "from the table above for `integraph gaps`). Alternative: `unlinked_peers` alone as one "
+              "integraph: `find_gaps(landscape)`, every kind found and ranked, no limit (landscape loaded; "
+              "add the load from the table above for `integraph gaps`); pair gaps are explained when read, "
+              "and the next column writes every gap out as JSON (`integraph gaps --format json`). "
+              "Alternative: `unlinked_peers` alone as one "
               "`FILTER NOT EXISTS` query (top 100 pairs by shared goals, no dates), on embedded pyoxigraph "
               "in memory and on rdflib; stopped after the SPARQL timeout (data load not counted).", "",
-              table(["actors", "gaps found", "integraph, all kinds", "all kinds, best 100", "slowest kind",
+              table(["actors", "gaps found", "integraph, all kinds", "+ every gap as JSON",
+                     "all kinds, best 100", "slowest kind",
                      "SPARQL unlinked_peers, pyoxigraph", "SPARQL unlinked_peers, rdflib",
                      "peak RSS MB (integraph / pyoxigraph / rdflib)"], rows), ""]
     per_kind_rows = []
@@ -538,7 +543,9 @@ def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = N
             slow = max(kinds.items(), key=lambda kv: kv[1]) if kinds else ("?", 0.0)
             alt = [f"{name} {cell(rec)}" for name, rec in (("pyoxigraph", ox), ("rdflib", rdf)) if rec]
             every = f"every kind in {cell(gaps)}, " if gaps else ""
-            unlimited = (f"without a limit it finds {counts[slow[0]]:,} gaps, each scored and explained."
+            written = (f" Writing every gap out as JSON takes {fmt_seconds(gaps['write_all_s'])} more "
+                       f"({gaps['json_mb']} MB)." if "write_all_s" in gaps else "")
+            unlimited = (f"without a limit it finds and ranks {counts[slow[0]]:,} of them.{written}"
                          if slow[0] in counts else
                          f"without a limit: {cell(gaps)}." if gaps else "without a limit: not run.")
             sparql = (" `unlinked_peers` as one SPARQL query: " + ", ".join(alt) + "." if alt else "")

@@ -38,9 +38,11 @@ from itertools import combinations
 from typing import Any
 
 from .errors import InvalidInput, NotFound
+from .gap_list import Gaps
 from .landscape import Landscape, active, paused_gc
 from .metrics import articulation_parts
 from .network import SECTOR_LABELS, all_ties, goal_links, network_actors, today
+from .peer_table import PeerTable
 
 KINDS = ("unlinked_peers", "isolated_actor", "uncovered_goal", "single_sector_goal",
          "broker_dependency", "lapsed_tie", "unimplemented_recommendation")
@@ -90,6 +92,9 @@ class _Context:
         self.adj: dict[str, set[str]] = {v: set() for v in self.nodes}
         self.ties = all_ties(land)
         self._group_sizes: dict[str, int] | None = None
+        self._who: dict[str, str] = {}
+        self._sectors: dict[str, str] = {}
+        self._goals_text: dict[tuple[str, ...], str] = {}
         adj = self.adj
         for (a, b), reasons in self.ties.items():
             for t in reasons:
@@ -111,16 +116,29 @@ class _Context:
         return self.land.actors[actor].name
 
     def sector(self, actor: str) -> str:
-        return self.land.actors[actor].sector
+        sector = self._sectors.get(actor)
+        if sector is None:
+            sector = self._sectors[actor] = self.land.actors[actor].sector
+        return sector
 
     def who(self, actor: str) -> str:
-        return f"{self.name(actor)} ({SECTOR_LABELS[self.lang][self.sector(actor)]})"
+        text = self._who.get(actor)
+        if text is None:
+            text = self._who[actor] = f"{self.name(actor)} ({SECTOR_LABELS[self.lang][self.sector(actor)]})"
+        return text
 
     def goal_label(self, goal: str) -> str:
         g = self.land.goals.get(goal)
         return g.label(self.lang) if g else goal
 
     def goals_text(self, goals: Iterable[str]) -> str:
+        key = tuple(sorted(goals))
+        text = self._goals_text.get(key)
+        if text is None:
+            text = self._goals_text[key] = self._write_goals(key)
+        return text
+
+    def _write_goals(self, goals: tuple[str, ...]) -> str:
         labels = [f"„{self.goal_label(g)}“" if self.lang == "de" else f"'{self.goal_label(g)}'"
                   for g in sorted(goals)]
         more = len(labels) - 3
@@ -205,15 +223,12 @@ class _PairIndex:
         return self.by_k[k]
 
 
-def _top_pairs(ctx: _Context, ids: list[str], limit: int | None) -> list[tuple[float, int, int]]:
-    """``(score, -i, -j)`` of the best unlinked pairs (all of them when ``limit`` is None)."""
+def _top_pairs(ctx: _Context, limit: int) -> tuple[list[str], list[tuple[float, int, int]]]:
+    """The actors on goals and ``(score, -i, -j)`` of the best ``limit`` unlinked pairs among them."""
     land = ctx.land
+    ids, goals, sec, sector_names = _peer_inputs(ctx)
     index = {a: i for i, a in enumerate(ids)}
-    goal_ids = {g: n for n, g in enumerate(sorted({g for a in ids for g in ctx.works[a]}))}
-    goals = [tuple(sorted(goal_ids[g] for g in ctx.works[a])) for a in ids]
     goal_sets = [frozenset(gs) for gs in goals]
-    sector_names = sorted({ctx.sector(a) for a in ids})
-    sec = [sector_names.index(ctx.sector(a)) for a in ids]
     # Score tables, built with the same arithmetic as peer_score so that the results are identical.
     g_part = [W_GOALS * c / 3 for c in range(4)]
     d_part = [W_DISTRICTS * c / 2 for c in range(3)]
@@ -228,7 +243,6 @@ def _top_pairs(ctx: _Context, ids: list[str], limit: int | None) -> list[tuple[f
     adj = [{index[b] for b in ctx.adj[a] if b in index} for a in ids]
     combos = _PairIndex(goals, sec)
     heap: list[tuple[float, int, int]] = []
-    found: list[tuple[float, int, int]] = []
     floor = -1.0
     # Actors with the highest possible score first: the heap's floor rises early, and once it
     # passes an actor's potential, no later actor can enter the heap.
@@ -260,40 +274,66 @@ def _top_pairs(ctx: _Context, ids: list[str], limit: int | None) -> list[tuple[f
                 continue
             d, t = len(di & districts[j]), len(ti & targets[j])
             entry = (round(gp + d_part[d if d < 2 else 2] + t_part[t if t < 2 else 2] + sp, 4), -i, -j)
-            if limit is None:
-                found.append(entry)
-            elif len(heap) < limit:
+            if len(heap) < limit:
                 heapq.heappush(heap, entry)
                 if len(heap) == limit:
                     floor = heap[0][0]
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
                 floor = heap[0][0]
-    return heap if limit is not None else found
+    return ids, heap
+
+
+def _peer_inputs(ctx: _Context) -> tuple[list[str], list[tuple[int, ...]], list[int], list[str]]:
+    """The actors that work on a goal (in id order), their goal numbers, sector numbers and sector names."""
+    ids = sorted(a for a in ctx.nodes if ctx.works.get(a))
+    goal_ids = {g: n for n, g in enumerate(sorted({g for a in ids for g in ctx.works[a]}))}
+    goals = [tuple(sorted(goal_ids[g] for g in ctx.works[a])) for a in ids]
+    sector_names = sorted({ctx.sector(a) for a in ids})
+    number = {s: n for n, s in enumerate(sector_names)}
+    return ids, goals, [number[ctx.sector(a)] for a in ids], sector_names
+
+
+def peer_table(ctx: _Context) -> PeerTable:
+    """Every unlinked pair, ranked, as arrays (:mod:`graph.peer_table`)."""
+    ids, goals, sec, sector_names = _peer_inputs(ctx)
+    index = {a: i for i, a in enumerate(ids)}
+    linked = [(i, index[b]) for i, a in enumerate(ids) for b in ctx.adj[a] if b in index and index[b] > i]
+    land = ctx.land
+
+    def score(c: int, d: int, t: int, si: int, sj: int) -> float:
+        # the arithmetic of _top_pairs (and peer_score), term by term
+        return round(W_GOALS * c / 3 + W_DISTRICTS * d / 2 + W_TARGETS * t / 2
+                     + W_SECTORS * sector_distance(sector_names[si], sector_names[sj]), 4)
+
+    return PeerTable(ids, goals, sec, [land.actors[a].districts for a in ids],
+                     [land.actors[a].target_groups for a in ids], linked, score)
+
+
+def _peer_gap(ctx: _Context, a: str, b: str, score: float) -> dict[str, Any]:
+    """One ``unlinked_peers`` gap, explained."""
+    shared = sorted(ctx.works[a] & ctx.works[b])
+    pa, pb = ctx.land.actors[a], ctx.land.actors[b]
+    evidence = {"shared_goals": shared,
+                "shared_districts": sorted(set(pa.districts) & set(pb.districts)),
+                "shared_target_groups": sorted(set(pa.target_groups) & set(pb.target_groups)),
+                "sectors": [pa.sector, pb.sector]}
+    if ctx.lang == "en":
+        text = f"{ctx.who(a)} and {ctx.who(b)} both work on {ctx.goals_text(shared)} but do not cooperate."
+    else:
+        text = (f"{ctx.who(a)} und {ctx.who(b)} arbeiten beide an {ctx.goals_text(shared)}, "
+                "kooperieren aber nicht.")
+    return _gap("unlinked_peers", score, [a, b], shared, evidence, text)
 
 
 def unlinked_peers(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
-    """Pairs working on a common goal without cooperating, best first."""
-    land = ctx.land
-    ids = sorted(a for a in ctx.nodes if ctx.works.get(a))
-    heap = _top_pairs(ctx, ids, limit)
-    out = []
-    for score, i, j in sorted(heap, reverse=True):
-        a, b = ids[-i], ids[-j]
-        shared = sorted(ctx.works[a] & ctx.works[b])
-        pa, pb = land.actors[a], land.actors[b]
-        evidence = {"shared_goals": shared,
-                    "shared_districts": sorted(set(pa.districts) & set(pb.districts)),
-                    "shared_target_groups": sorted(set(pa.target_groups) & set(pb.target_groups)),
-                    "sectors": [pa.sector, pb.sector]}
-        if ctx.lang == "en":
-            text = (f"{ctx.who(a)} and {ctx.who(b)} both work on {ctx.goals_text(shared)} "
-                    "but do not cooperate.")
-        else:
-            text = (f"{ctx.who(a)} und {ctx.who(b)} arbeiten beide an {ctx.goals_text(shared)}, "
-                    "kooperieren aber nicht.")
-        out.append(_gap("unlinked_peers", score, [a, b], shared, evidence, text))
-    return out
+    """Pairs working on a common goal without cooperating, best first (all of them: :func:`peer_table`)."""
+    if limit is None:
+        table = peer_table(ctx)
+        return [_peer_gap(ctx, table.ids[i], table.ids[j], score)
+                for i, j, score in (table.pair(k) for k in range(len(table)))]
+    ids, heap = _top_pairs(ctx, limit)
+    return [_peer_gap(ctx, ids[-i], ids[-j], score) for score, i, j in sorted(heap, reverse=True)]
 
 
 def isolated_actors(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
@@ -434,10 +474,10 @@ def lapsed_ties(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
         strength = max(ctx.strength(t) for t in ended)
         score = round(0.3 + 0.3 * min(shared, 2) / 2 + 0.2 * sector_distance(ctx.sector(a), ctx.sector(b))
                       + 0.2 * strength, 4)
-        scored.append((-score, pair, ended))
+        scored.append((-score, pair, strength, ended))
     chosen = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
     out = []
-    for neg, (a, b), ended in chosen:
+    for neg, (a, b), strength, ended in chosen:
         items = []
         for t in sorted(ended, key=lambda t: (t.end, t.kind, t.ref)):
             key = {"project": "project", "working_group": "group", "cooperation": "cooperation"}[t.kind]
@@ -445,7 +485,7 @@ def lapsed_ties(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
                           "end": t.end.isoformat() if t.end else ""})
         shared_goals = sorted(ctx.works.get(a, set()) & ctx.works.get(b, set()))
         evidence = {"ended": items, "shared_goals": shared_goals, "sectors": [ctx.sector(a), ctx.sector(b)],
-                    "strength": round(max(ctx.strength(t) for t in ended), 4)}
+                    "strength": round(strength, 4)}
         last = items[-1]
         via = ctx.tie_text(last)
         if ctx.lang == "en":
@@ -509,13 +549,17 @@ def sort_key(gap: dict[str, Any]) -> tuple[Any, ...]:
 
 def find_gaps(land: Landscape, *, kind: str | None = None, field: str | None = None,
               as_of: dt.date | None = None, limit: int | None = None, lang: str = "de",
-              without: Iterable[str] = (), add_ties: Iterable[tuple[str, str]] = ()) -> list[dict[str, Any]]:
+              without: Iterable[str] = (), add_ties: Iterable[tuple[str, str]] = ()) -> Gaps:
     """The cooperation gaps of SPEC §6 on ``as_of`` (default today), best first.
 
     ``kind`` restricts to one kind, ``field`` to the goals of one action field,
     ``limit`` keeps the best ``limit`` gaps. ``without`` (actor ids) and
     ``add_ties`` (id pairs) compute the gaps of a what-if landscape. Explanations
     are German, English with ``lang="en"``.
+
+    The answer is a read-only list (:class:`graph.gap_list.Gaps`). Without a limit
+    the ``unlinked_peers`` pairs are found and ranked as arrays and each is written
+    out as a dict when it is first read; with one, only the best pairs are ever built.
     """
     if kind is not None and kind not in FINDERS:
         raise InvalidInput([], f"unknown gap kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -527,11 +571,18 @@ def find_gaps(land: Landscape, *, kind: str | None = None, field: str | None = N
         raise InvalidInput([], "limit must not be negative")
     land = land.without(without).with_ties(add_ties)
     if limit == 0:
-        return []
+        return Gaps([])
     gaps: list[dict[str, Any]] = []
+    table = None
     with paused_gc():
         ctx = _Context(land, as_of or today(), field, lang)
         for name in [kind] if kind else KINDS:
-            gaps.extend(FINDERS[name](ctx, limit))
-    gaps.sort(key=sort_key)
-    return gaps[:limit] if limit is not None else gaps
+            if name == "unlinked_peers" and limit is None:
+                table = peer_table(ctx)
+            else:
+                gaps.extend(FINDERS[name](ctx, limit))
+        gaps.sort(key=sort_key)
+    if table is None:
+        return Gaps(gaps[:limit] if limit is not None else gaps)
+    ids = table.ids
+    return Gaps(gaps, table, lambda i, j, score: _peer_gap(ctx, ids[i], ids[j], score))

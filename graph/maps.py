@@ -167,6 +167,8 @@ def map_gaps(land: Landscape, graph: Any, *, field: str | None = None, goal: str
     drawn: Gaps = []
     listed: Gaps = []
     for gap in found:
+        if len(drawn) >= gap_limit and len(listed) >= LISTED_GAPS:
+            break  # the rest are never shown (and, without a limit, not yet written out)
         if goal is not None and goal not in gap["goals"]:
             continue
         if gap["kind"] not in PAIR_GAPS + NODE_GAPS:

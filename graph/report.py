@@ -124,7 +124,7 @@ def _fields_section(land: Landscape, on: dt.date, lang: str) -> str:
 def _gaps_section(land: Landscape, on: dt.date, lang: str) -> str:
     t = TEXT[lang]
     gaps = find_gaps(land, as_of=on, limit=TOP_GAPS, lang=lang)
-    rows = [[str(i), f"{g['score']:.2f}", escape(t.get("gap_" + g["kind"], g["kind"])),
+    rows = [[str(i), f"{g['score']:.2f}", escape(t.get("gap_" + g["kind"]) or g["kind"]),
              escape(g["explanation"])] for i, g in enumerate(gaps, 1)]
     table = _table(["#", t["score"], t["kind"], t["explanation"]], rows, "gaps") or f"<p>{t['no_gaps']}</p>"
     return f'<section id="gaps"><h2>{t["gaps"]}</h2><p class="muted">{t["gaps_intro"]}</p>{table}</section>'

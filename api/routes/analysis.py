@@ -81,7 +81,7 @@ def gaps(land: Annotated[Landscape, Depends(deps.landscape)],
 
     def answer() -> bytes:
         gaps = find_gaps(land, kind=kind, field=field, as_of=on, limit=limit, lang=lang)
-        return bytes(JSONResponse(jsonable_encoder(gaps)).body)
+        return bytes(JSONResponse(list(gaps)).body)  # already JSON types: no encoder pass
 
     if limit is None or limit > CACHED_GAPS_LIMIT:
         return Response(answer(), media_type="application/json")

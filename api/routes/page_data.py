@@ -20,6 +20,7 @@ from fastapi import Request
 
 from api import deps
 from graph import queries
+from graph.gap_list import Gaps
 from graph.gaps import find_gaps
 from graph.landscape import Landscape
 from graph.store import Store
@@ -107,8 +108,11 @@ def directory(request: Request) -> Directory:
     return _cached(request, "directory", lambda: load_directory(deps.store(request)))  # type: ignore[no-any-return]
 
 
-def all_gaps(request: Request, land: Landscape, lang: str) -> list[dict[str, Any]]:
-    """Every gap today, best first, explained in ``lang``; cached per language until the next write."""
+def all_gaps(request: Request, land: Landscape, lang: str) -> Gaps:
+    """Every gap today, best first, explained in ``lang``; cached per language until the next write.
+
+    Pair gaps are written out when a page first reads them and kept with the answer.
+    """
     day = dt.date.today()
     return _cached(request, f"gaps-{lang}-{day.isoformat()}",  # type: ignore[no-any-return]
                    lambda: find_gaps(land, lang=lang, as_of=day))

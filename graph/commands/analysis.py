@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -100,7 +101,9 @@ def gaps(
         _landscape(), kind=kind.value if kind else None, field=field, as_of=on, limit=limit, lang=lang.value,
         without=without or [], add_ties=ties), fmt)
     if fmt is Fmt.json:
-        _dump(result)
+        for part in result.json_parts():
+            sys.stdout.write(part)
+        sys.stdout.write("\n")
         return
     title = f"{len(result)} gap(s)"
     if without or ties:
