@@ -28,13 +28,30 @@ Gap = dict[str, Any]
 CHUNK = 10_000
 
 
+def _score(gap: Gap | Pending) -> float:
+    return gap.score if isinstance(gap, Pending) else float(gap["score"])
+
+
+class Pending:
+    """A gap whose place in the ranking is known and whose dict is written when it is first read.
+
+    ``key`` is its :func:`graph.gaps.sort_key`, or any tuple that orders the same way
+    against the other gaps of the answer; ``build()`` writes the dict.
+    """
+
+    __slots__ = ("build", "key", "kind", "score")
+
+    def __init__(self, kind: str, score: float, key: tuple[Any, ...], build: Callable[[], Gap]) -> None:
+        self.kind, self.score, self.key, self.build = kind, score, key, build
+
+
 class Gaps(Sequence[Gap]):
-    """Ranked gaps: ``others`` (dicts, best first) merged with the rows of ``peers``.
+    """Ranked gaps: ``others`` (dicts or :class:`Pending`, best first) merged with the rows of ``peers``.
 
     ``make_peer(i, j, score)`` writes out one pair of ``peers`` as a gap dict.
     """
 
-    def __init__(self, others: list[Gap], peers: PeerTable | None = None,
+    def __init__(self, others: list[Gap | Pending], peers: PeerTable | None = None,
                  make_peer: Callable[[int, int, float], Gap] | None = None) -> None:
         self._others, self._make_peer = others, make_peer
         self._peers = peers if peers is not None and len(peers) else None
@@ -46,7 +63,7 @@ class Gaps(Sequence[Gap]):
         self._n_peers = len(self._peers)
         # Peers are sorted by score descending; an other gap of score s comes after every
         # peer scoring s or more. Its place in the merged list is that count plus its own rank.
-        self._at = [self._peers.scoring_at_least(g["score"]) + k for k, g in enumerate(others)]
+        self._at = [self._peers.scoring_at_least(_score(g)) + k for k, g in enumerate(others)]
 
     def __len__(self) -> int:
         return self._n_peers + len(self._others)
@@ -77,17 +94,23 @@ class Gaps(Sequence[Gap]):
 
     def _item(self, index: int, keep: bool = True) -> Gap:
         if self._peers is None:
-            return self._others[index]
+            return self._other(index)
         gap = self._kept.get(index)
         if gap is not None:
             return gap
         k = bisect_left(self._at, index)
         if k < len(self._at) and self._at[k] == index:
-            return self._others[k]
+            return self._other(k)
         assert self._make_peer is not None
         gap = self._make_peer(*self._peers.pair(index - k))
         if keep:
             self._kept[index] = gap
+        return gap
+
+    def _other(self, k: int) -> Gap:
+        gap = self._others[k]
+        if isinstance(gap, Pending):
+            gap = self._others[k] = gap.build()
         return gap
 
     def counts(self) -> dict[str, int]:
@@ -96,25 +119,25 @@ class Gaps(Sequence[Gap]):
         if self._peers is not None:
             counts["unlinked_peers"] = self._n_peers
         for g in self._others:
-            counts[g["kind"]] = counts.get(g["kind"], 0) + 1
+            kind = g.kind if isinstance(g, Pending) else g["kind"]
+            counts[kind] = counts.get(kind, 0) + 1
         return counts
 
-    def json_parts(self, indent: int = 2) -> Iterator[str]:
-        """The answer as JSON text, piece by piece: joined, exactly ``json.dumps(list(self), indent=...)``.
+    def json_parts(self) -> Iterator[str]:
+        """The answer as a JSON array with one gap per line, piece by piece.
 
         Written out :data:`CHUNK` gaps at a time and not kept, so printing every gap of a region
-        never holds them all (nor their text) at once.
+        never holds them all (nor their text) at once. One compact line per gap lets the C
+        encoder do the work (``indent`` takes json's Python path: 34 s instead of 6 s for the
+        674,616 gaps of 3,000 actors) and keeps the output greppable.
         """
         if not len(self):
             yield "[]"
             return
-        pad = "\n" + " " * indent
         for start in range(0, len(self), CHUNK):
             items = self._items(range(start, min(start + CHUNK, len(self))), keep=False)
-            # JSON strings never hold a raw newline, so indenting every line nests the items.
-            text = (f",{pad}").join(json.dumps(g, ensure_ascii=False, indent=indent).replace("\n", pad)
-                                    for g in items)
-            yield ("[" + pad if start == 0 else f",{pad}") + text
+            text = ",\n".join(json.dumps(g, ensure_ascii=False) for g in items)
+            yield ("[\n" if start == 0 else ",\n") + text
         yield "\n]"
 
     def __eq__(self, other: object) -> bool:

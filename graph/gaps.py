@@ -32,13 +32,13 @@ import heapq
 import math
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from functools import cached_property
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property, partial
 from itertools import combinations
 from typing import Any
 
 from .errors import InvalidInput, NotFound
-from .gap_list import Gaps
+from .gap_list import Gaps, Pending
 from .landscape import Landscape, active, paused_gc
 from .metrics import articulation_parts
 from .network import SECTOR_LABELS, all_ties, goal_links, network_actors, today
@@ -459,7 +459,7 @@ def _ended_goals(ctx: _Context, pair: tuple[str, str], ended: list) -> set[str]:
     return goals
 
 
-def lapsed_ties(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
+def lapsed_ties(ctx: _Context, limit: int | None) -> list[Pending]:
     """Pairs that cooperated through projects, venues or cooperations that have all ended."""
     on, empty = ctx.on, frozenset[str]()
     scored = []
@@ -476,26 +476,34 @@ def lapsed_ties(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
                       + 0.2 * strength, 4)
         scored.append((-score, pair, strength, ended))
     chosen = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
-    out = []
-    for neg, (a, b), strength, ended in chosen:
-        items = []
-        for t in sorted(ended, key=lambda t: (t.end, t.kind, t.ref)):
-            key = {"project": "project", "working_group": "group", "cooperation": "cooperation"}[t.kind]
-            items.append({"type": t.kind, key: t.ref, "start": t.start.isoformat() if t.start else "",
-                          "end": t.end.isoformat() if t.end else ""})
-        shared_goals = sorted(ctx.works.get(a, set()) & ctx.works.get(b, set()))
-        evidence = {"ended": items, "shared_goals": shared_goals, "sectors": [ctx.sector(a), ctx.sector(b)],
-                    "strength": round(strength, 4)}
-        last = items[-1]
-        via = ctx.tie_text(last)
-        if ctx.lang == "en":
-            text = (f"{ctx.who(a)} and {ctx.who(b)} cooperated through {via} until {last['end']}; "
-                    "they have had no tie since.")
-        else:
-            text = (f"{ctx.who(a)} und {ctx.who(b)} kooperierten über {via} bis {last['end']}; "
-                    "seitdem besteht keine Verbindung mehr.")
-        out.append(_gap("lapsed_tie", -neg, [a, b], sorted(_ended_goals(ctx, (a, b), ended)), evidence, text))
-    return out
+    kind = KINDS.index("lapsed_tie")
+    # actor pairs are unique among lapsed ties: (score, kind, actors) ranks them, goals never decide
+    return [Pending("lapsed_tie", -neg, (neg, kind, list(pair), [], ""),
+                    partial(_lapsed_gap, ctx, pair, -neg, strength, ended))
+            for neg, pair, strength, ended in chosen]
+
+
+def _lapsed_gap(ctx: _Context, pair: tuple[str, str], score: float, strength: float,
+                ended: list) -> dict[str, Any]:
+    """One ``lapsed_tie`` gap, explained."""
+    a, b = pair
+    items = []
+    for t in sorted(ended, key=lambda t: (t.end, t.kind, t.ref)):
+        key = {"project": "project", "working_group": "group", "cooperation": "cooperation"}[t.kind]
+        items.append({"type": t.kind, key: t.ref, "start": t.start.isoformat() if t.start else "",
+                      "end": t.end.isoformat() if t.end else ""})
+    shared_goals = sorted(ctx.works.get(a, set()) & ctx.works.get(b, set()))
+    evidence = {"ended": items, "shared_goals": shared_goals, "sectors": [ctx.sector(a), ctx.sector(b)],
+                "strength": round(strength, 4)}
+    last = items[-1]
+    via = ctx.tie_text(last)
+    if ctx.lang == "en":
+        text = (f"{ctx.who(a)} and {ctx.who(b)} cooperated through {via} until {last['end']}; "
+                "they have had no tie since.")
+    else:
+        text = (f"{ctx.who(a)} und {ctx.who(b)} kooperierten über {via} bis {last['end']}; "
+                "seitdem besteht keine Verbindung mehr.")
+    return _gap("lapsed_tie", score, [a, b], sorted(_ended_goals(ctx, pair, ended)), evidence, text)
 
 
 def unimplemented_recommendations(ctx: _Context, limit: int | None) -> list[dict[str, Any]]:
@@ -530,7 +538,7 @@ def unimplemented_recommendations(ctx: _Context, limit: int | None) -> list[dict
     return out
 
 
-FINDERS: dict[str, Callable[[_Context, int | None], list[dict[str, Any]]]] = {
+FINDERS: dict[str, Callable[[_Context, int | None], Sequence[dict[str, Any] | Pending]]] = {
     "unlinked_peers": unlinked_peers,
     "isolated_actor": isolated_actors,
     "uncovered_goal": uncovered_goals,
@@ -541,8 +549,10 @@ FINDERS: dict[str, Callable[[_Context, int | None], list[dict[str, Any]]]] = {
 }
 
 
-def sort_key(gap: dict[str, Any]) -> tuple[Any, ...]:
+def sort_key(gap: dict[str, Any] | Pending) -> tuple[Any, ...]:
     """Best first: score, then kind (order of :data:`KINDS`), then actors, goals and evidence ids."""
+    if isinstance(gap, Pending):
+        return gap.key
     return (-gap["score"], KINDS.index(gap["kind"]), gap["actors"], gap["goals"],
             str(gap["evidence"].get("recommendation", "")))
 
@@ -572,7 +582,7 @@ def find_gaps(land: Landscape, *, kind: str | None = None, field: str | None = N
     land = land.without(without).with_ties(add_ties)
     if limit == 0:
         return Gaps([])
-    gaps: list[dict[str, Any]] = []
+    gaps: list[dict[str, Any] | Pending] = []
     table = None
     with paused_gc():
         ctx = _Context(land, as_of or today(), field, lang)

@@ -67,13 +67,14 @@ def test_behaves_as_a_read_only_list(generated: Landscape) -> None:
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 10_000])
-def test_json_pieces_join_to_the_json_of_the_list(generated: Landscape, chunk: int,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_pieces_join_to_one_gap_per_line(generated: Landscape, chunk: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gap_list, "CHUNK", chunk)
     gaps = find_gaps(generated, as_of=DAY)
-    text = "".join(gaps.json_parts())
-    assert text == json.dumps(list(gaps), ensure_ascii=False, indent=2)
-    assert json.loads(text) == list(gaps)
+    lines = "".join(gaps.json_parts()).split("\n")
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(gaps) + 2
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == list(gaps)
+    assert json.loads("\n".join(lines)) == list(gaps)
     assert "".join(Gaps([]).json_parts()) == "[]"
 
 
