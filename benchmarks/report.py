@@ -120,8 +120,15 @@ def _import_ratio(r: dict[str, Rec]) -> float | None:
 
 
 def _gaps_total(r: dict[str, Rec]) -> float | None:
+    """``integraph gaps`` right after a write: the landscape is built from the store."""
     a, b = seconds(r.get("gaps")), seconds(r.get("landscape"))
     return a + b if a is not None and b is not None else None
+
+
+def _gaps_saved(r: dict[str, Rec]) -> float | None:
+    """``integraph gaps`` on an unchanged store: the saved landscape is read."""
+    a, b = seconds(r.get("gaps")), (r.get("landscape") or {}).get("snapshot_s")
+    return a + float(b) if a is not None and isinstance(b, int | float) else None
 
 
 def _peak(r: dict[str, Rec]) -> float | None:
@@ -138,7 +145,9 @@ TARGETS: list[Target] = [
     (3_000, "all gap kinds (find_gaps, landscape loaded)", 0.5, "s", lambda r: seconds(r.get("gaps"))),
     (3_000, "all gap kinds, best 100 (find_gaps(limit=100))", 0.5, "s",
      lambda r: seconds(top100(r))),
-    (3_000, "all gap kinds incl. loading the landscape (integraph gaps)", 0.5, "s", _gaps_total),
+    (3_000, "all gap kinds incl. reading the saved landscape (integraph gaps)", 0.5, "s", _gaps_saved),
+    (3_000, "all gap kinds incl. building the landscape (first integraph gaps after a write)", 0.5, "s",
+     _gaps_total),
     (3_000, "full metric set (compute_metrics)", 2.0, "s", lambda r: seconds(r.get("metrics"))),
     (3_000, "who-works-on through graph", 0.010, "s", lambda r: seconds(r.get("who_graph"))),
     (3_000, "who-works-on p50 through the API (one client, HTTP)", 0.020, "s", _api("who_seq", "p50_s")),
