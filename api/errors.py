@@ -28,6 +28,7 @@ from graph.errors import (
     QueryRejected,
     QueryTimeout,
     StoreError,
+    TooLarge,
 )
 from graph.guard import UpdateRejected
 from graph.query_worker import NotAcceptable
@@ -48,6 +49,7 @@ STATUS: list[tuple[type[IntegraphError], int, str]] = [
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
     (InvalidInput, 400, "invalid_input"),
+    (TooLarge, 400, "too_large"),
     (UpdateRejected, 403, "read_only"),
     (QueryRejected, 400, "query_rejected"),
     (QueryTimeout, 503, "query_timeout"),

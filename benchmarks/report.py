@@ -32,6 +32,8 @@ def cell(rec: Rec | None, key: str = "median_s") -> str:
         return "not available"
     if status == "memory":
         return "> memory limit"
+    if status == "refused":
+        return f"refused after {fmt_seconds(rec.get('median_s'))}"
     if status in ("error", "skipped"):
         return str(status)
 
@@ -551,11 +553,13 @@ def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = N
             kinds = per_kind(r)
             slow = max(kinds.items(), key=lambda kv: kv[1]) if kinds else ("?", 0.0)
             alt = [f"{name} {cell(rec)}" for name, rec in (("pyoxigraph", ox), ("rdflib", rdf)) if rec]
-            every = f"every kind in {cell(gaps)}, " if gaps else ""
+            every = f"every kind in {cell(gaps)}, " if gaps and gaps.get("status") != "refused" else ""
             written = (f" Writing every gap out as JSON takes {fmt_seconds(gaps['write_all_s'])} more "
                        f"({gaps['json_mb']} MB)." if "write_all_s" in gaps else "")
             unlimited = (f"without a limit it finds and ranks {counts[slow[0]]:,} of them.{written}"
                          if slow[0] in counts else
+                         f"without a limit it refuses ({gaps.get('note')})." if gaps.get("status") == "refused"
+                         else
                          f"without a limit: {cell(gaps)}." if gaps else "without a limit: not run.")
             sparql = (" `unlinked_peers` as one SPARQL query: " + ", ".join(alt) + "." if alt else "")
             peak = f" integraph, all kinds, peak {mb(gaps)} MB." if gaps else ""

@@ -67,5 +67,9 @@ class QueryRejected(IntegraphError):
     """A query that is syntactically wrong or not allowed (update, SERVICE, LOAD...)."""
 
 
+class TooLarge(IntegraphError):
+    """An answer that would not fit in memory as asked; a limit or a narrower question would."""
+
+
 class QueryTimeout(IntegraphError):
     """A query that ran over its time limit and was stopped."""

@@ -5,11 +5,12 @@ Every gap is a dict of the SPEC §5 contract shape ``{"kind", "score", "actors",
 sorted best first (score, then kind in the order of :data:`KINDS`, then ids).
 The scoring of each kind is documented in ``docs/gaps.md``.
 
-Candidate pairs are counted from goal → actor sets and checked against
-adjacency sets; with a ``limit`` only the best pairs are kept in a heap and
-actors whose best possible score cannot enter it are skipped, so the pair set
-is never materialised (``research/perf-baseline.md``: one big SPARQL pair
-query takes ~10 s at 3,000 actors and never finishes at 30,000).
+Without a ``limit`` every ``unlinked_peers`` pair is found and ranked as arrays
+(:mod:`graph.peer_table`) and written out as a dict only when it is read
+(:mod:`graph.gap_list`); with a ``limit`` only the best pairs are kept in a heap
+and actors whose best possible score cannot enter it are skipped
+(``research/perf-baseline.md``: one big SPARQL pair query takes ~10 s at 3,000
+actors and never finishes at 30,000).
 
 Examples:
     >>> from graph.store import open_store
@@ -31,13 +32,13 @@ import datetime as dt
 import heapq
 import math
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, partial
 from itertools import combinations
 from typing import Any
 
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, TooLarge
 from .gap_list import Gaps, Pending
 from .landscape import Landscape, active, paused_gc
 from .metrics import articulation_parts
@@ -48,6 +49,9 @@ KINDS = ("unlinked_peers", "isolated_actor", "uncovered_goal", "single_sector_go
          "broker_dependency", "lapsed_tie", "unimplemented_recommendation")
 #: unlinked_peers weights: shared goals (saturating at 3), districts and target groups (at 2), sectors.
 W_GOALS, W_DISTRICTS, W_TARGETS, W_SECTORS = 0.45, 0.15, 0.15, 0.25
+#: Without a limit, unlinked_peers lists every pair only when at most this many pairs share a goal
+#: (the table holds 10 bytes per pair, about 3 GB here; 30,000 benchmark actors have 58 million).
+MAX_PAIRS = 300_000_000
 #: broker_dependency evidence lists the members of parts up to this size (larger ones: size only).
 LISTED_PART_MAX = 50
 HORIZON_SCORE = {"short": 0.9, "medium": 0.7, "long": 0.5}
@@ -295,8 +299,19 @@ def _peer_inputs(ctx: _Context) -> tuple[list[str], list[tuple[int, ...]], list[
 
 
 def peer_table(ctx: _Context) -> PeerTable:
-    """Every unlinked pair, ranked, as arrays (:mod:`graph.peer_table`)."""
+    """Every unlinked pair, ranked, as arrays (:mod:`graph.peer_table`).
+
+    Refuses (:class:`TooLarge`) when more than :data:`MAX_PAIRS` pairs may share a goal:
+    300,000 actors on 60 goals are about two billion, 20 GB of table and terabytes of JSON.
+    """
     ids, goals, sec, sector_names = _peer_inputs(ctx)
+    on_goal = Counter(g for gs in goals for g in gs)
+    bound = sum(k * (k - 1) // 2 for k in on_goal.values())
+    if bound > MAX_PAIRS:
+        where = f" in the field {ctx.field!r}" if ctx.field else ""
+        raise TooLarge(f"up to {bound:,} pairs of actors share a goal{where}: too many to list every "
+                       f"unlinked pair (the most is {MAX_PAIRS:,}); ask for the best with a limit "
+                       "(--limit N, limit=N) or narrow the question (--kind, --field)")
     index = {a: i for i, a in enumerate(ids)}
     linked = [(i, index[b]) for i, a in enumerate(ids) for b in ctx.adj[a] if b in index and index[b] > i]
     land = ctx.land

@@ -65,17 +65,19 @@ class SharedCounter:
         self.masks = [np.ascontiguousarray(masks[:, w]) for w in range(words) if masks[:, w].any()]
 
     def count(self, i: np.ndarray, j: np.ndarray, cap: int) -> np.ndarray:
-        """How many values items ``i`` and ``j`` have in common, at most ``cap`` (pairwise)."""
+        """How many values items ``i`` and ``j`` have in common, at most ``cap`` (≤ 191; pairwise)."""
         count = np.zeros(len(i), dtype=np.uint8)
         for word in self.masks:
             count += np.bitwise_count(word[i] & word[j])
+            np.minimum(count, cap, out=count)  # at most 64 + cap per word: never past 255
         if self.left:
             right = [r[j] for r in self.right]
             for column in self.left:
                 left = column[i]
                 for r in right:
                     count += left == r
-        return np.minimum(count, cap)
+                np.minimum(count, cap, out=count)
+        return count
 
 
 class PeerTable:

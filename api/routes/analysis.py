@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api import deps
 from api.errors import ApiError
@@ -84,7 +84,10 @@ def gaps(land: Annotated[Landscape, Depends(deps.landscape)],
         return bytes(JSONResponse(list(gaps)).body)  # already JSON types: no encoder pass
 
     if limit is None or limit > CACHED_GAPS_LIMIT:
-        return Response(answer(), media_type="application/json")
+        # Every gap of a region is hundreds of megabytes of JSON: found and ranked first (so bad
+        # parameters still get their error status), then written out and sent 10,000 at a time.
+        found = find_gaps(land, kind=kind, field=field, as_of=on, limit=limit, lang=lang)
+        return StreamingResponse(found.json_parts(), media_type="application/json")
     return Response(cached(land, ("api.gaps", kind, field, on or dt.date.today(), limit, lang), answer),
                     media_type="application/json")
 

@@ -20,6 +20,7 @@ from fastapi import Request
 
 from api import deps
 from graph import queries
+from graph.errors import TooLarge
 from graph.gap_list import Gaps
 from graph.gaps import find_gaps
 from graph.landscape import Landscape
@@ -108,11 +109,28 @@ def directory(request: Request) -> Directory:
     return _cached(request, "directory", lambda: load_directory(deps.store(request)))  # type: ignore[no-any-return]
 
 
-def all_gaps(request: Request, land: Landscape, lang: str) -> Gaps:
-    """Every gap today, best first, explained in ``lang``; cached per language until the next write.
+#: When a landscape has too many gaps to list (graph.gaps.MAX_PAIRS), pages work on the best this many.
+PAGE_GAPS_MAX = 10_000
 
-    Pair gaps are written out when a page first reads them and kept with the answer.
+
+def page_gaps(request: Request, land: Landscape, lang: str) -> tuple[Gaps, bool]:
+    """Every gap today, best first, explained in ``lang``, and whether that is all of them.
+
+    Cached per language until the next write; pair gaps are written out when a page first
+    reads them and kept with the answer. At state scale, where every pair cannot be listed,
+    the pages show the best :data:`PAGE_GAPS_MAX` and say so.
     """
     day = dt.date.today()
-    return _cached(request, f"gaps-{lang}-{day.isoformat()}",  # type: ignore[no-any-return]
-                   lambda: find_gaps(land, lang=lang, as_of=day))
+
+    def make() -> tuple[Gaps, bool]:
+        try:
+            return find_gaps(land, lang=lang, as_of=day), True
+        except TooLarge:
+            return find_gaps(land, lang=lang, as_of=day, limit=PAGE_GAPS_MAX), False
+
+    return _cached(request, f"gaps-{lang}-{day.isoformat()}", make)  # type: ignore[no-any-return]
+
+
+def all_gaps(request: Request, land: Landscape, lang: str) -> Gaps:
+    """:func:`page_gaps` without the flag."""
+    return page_gaps(request, land, lang)[0]

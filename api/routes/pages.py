@@ -22,7 +22,7 @@ from api import deps, search
 from api.errors import body
 from api.i18n import Translator, choose_language, weighted
 from api.routes import page_maps, page_views
-from api.routes.page_data import Directory, all_gaps, directory
+from api.routes.page_data import Directory, all_gaps, directory, page_gaps
 from graph.gaps import KINDS
 from graph.landscape import Landscape
 from graph.network import SECTORS
@@ -190,11 +190,12 @@ def gaps_page(request: Request, kind: Filter = None, field: Filter = None) -> HT
     kind = kind if kind in KINDS else None
     field = field if field in land.fields else None
     field_goals = {g for g, x in land.goals.items() if x.field == field}
-    shown = [g for g in all_gaps(request, land, page.lang)
+    found, complete = page_gaps(request, land, page.lang)
+    shown = [g for g in found
              if (kind is None or g["kind"] == kind) and (field is None or set(g["goals"]) & field_goals)]
     items = page_views.gap_items(page_views.Labels(land, d, page.t), shown[:200])
-    return render(request, "gaps.html", gaps=items, total=len(shown), kind=kind, field=field, kinds=KINDS,
-                  options=page_views.options(land, d, page.t))
+    return render(request, "gaps.html", gaps=items, total=len(shown), complete=complete, best=len(found),
+                  kind=kind, field=field, kinds=KINDS, options=page_views.options(land, d, page.t))
 
 
 def sparql_editor(request: Request) -> HTMLResponse:

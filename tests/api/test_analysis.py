@@ -44,6 +44,10 @@ def test_who_and_gaps_match_the_cli(disk: tuple[str, TestClient]) -> None:
         assert api_who == cli_json(spec, "who", "g-sprache", "--as-of", as_of)
         api_gaps = c.get("/api/gaps", params={"as_of": as_of, "limit": 50}).json()
         assert api_gaps == cli_json(spec, "gaps", "--as-of", as_of, "--limit", "50")
+        every = c.get("/api/gaps", params={"as_of": as_of})  # streamed, one gap per line
+        assert every.headers["content-type"] == "application/json"
+        assert every.json() == cli_json(spec, "gaps", "--as-of", as_of)
+        assert any(g["kind"] == "unlinked_peers" for g in every.json())
     kind = c.get("/api/gaps", params={"kind": "isolated_actor", "field": "bildung", "as_of": "2020"}).json()
     assert kind == cli_json(spec, "gaps", "--kind", "isolated_actor", "--field", "bildung", "--as-of", "2020")
     assert kind and {g["kind"] for g in kind} == {"isolated_actor"}
@@ -134,3 +138,22 @@ def test_concurrent_gap_requests_compute_once(monkeypatch: pytest.MonkeyPatch) -
         c.app.state.generation += 1  # type: ignore[attr-defined]
         c.get("/api/gaps", params={"limit": 5, "as_of": "2020"})
         assert len(calls) == 5
+
+
+def test_too_many_gaps_to_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pair cannot be listed: the API says so (400), the pages show the best and say so."""
+    from api.routes import page_data
+    from graph import gaps
+    from tests.api.conftest import make_client
+
+    monkeypatch.setattr(gaps, "MAX_PAIRS", 2)
+    monkeypatch.setattr(page_data, "PAGE_GAPS_MAX", 3)
+    with make_client() as c:
+        r = c.get("/api/gaps")
+        assert r.status_code == 400 and r.json()["error"] == "too_large", r.text
+        assert "limit" in r.json()["message"]
+        assert len(c.get("/api/gaps", params={"limit": 3}).json()) == 3
+        page = c.get("/gaps", params={"lang": "en"}, headers={"accept": "text/html"})
+        assert page.status_code == 200 and "Too many gaps to list them all: among the best 3" in page.text
+        assert c.get("/goals/g-sprache", headers={"accept": "text/html"}).status_code == 200
+        assert c.get("/actors/amt", headers={"accept": "text/html"}).status_code == 200

@@ -95,3 +95,14 @@ def test_diff(store_spec: str) -> None:
 
 def test_cli_kinds_match_the_library() -> None:
     assert tuple(k.value for k in GapKind) == KINDS
+
+
+def test_gaps_too_many_to_list_is_a_clear_error(store_spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import gaps
+
+    monkeypatch.setattr(gaps, "MAX_PAIRS", 2)
+    code, output = invoke(store_spec, "gaps", "--as-of", "2024-06-01")
+    message = " ".join(output.split())
+    assert code == 1 and "too many to list every unlinked pair" in message and "--limit" in message, output
+    code, output = invoke(store_spec, "gaps", "--as-of", "2024-06-01", "--limit", "2", "--format", "json")
+    assert code == 0 and len(json.loads(output)) == 2

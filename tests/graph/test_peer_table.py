@@ -98,8 +98,8 @@ def test_many_districts_are_counted_exactly() -> None:
     assert found == [(s, a) for s, a, _ in reference(land, DAY, None)]
 
 
-@pytest.mark.parametrize("values", [3, 70, 200])
-@pytest.mark.parametrize("most", [1, 2, 6, 40])
+@pytest.mark.parametrize("values", [3, 70, 200, 600])
+@pytest.mark.parametrize("most", [1, 2, 6, 40, 400])
 def test_shared_counter_counts_set_intersections(values: int, most: int) -> None:
     rng = random.Random(values * 100 + most)
     pool = [f"v{k}" for k in range(values)]
@@ -107,7 +107,7 @@ def test_shared_counter_counts_set_intersections(values: int, most: int) -> None
     sets[5] = sets[5] + sets[5][:1]  # a value given twice counts once
     counter = SharedCounter(sets)
     i, j = np.array([a for a in range(60) for b in range(60)]), np.array([b for a in range(60) for b in range(60)])
-    for cap in (2, 255):
+    for cap in (2, 191):
         expected = [min(len(set(sets[a]) & set(sets[b])), cap) for a, b in zip(i, j, strict=True)]
         assert counter.count(i, j, cap).tolist() == expected
 
@@ -127,3 +127,19 @@ def test_nobody_on_a_goal_gives_no_pairs() -> None:
     land = Landscape(actors={"a": Actor("a", "A", "office")}, goals={"g": Goal("g", "G")},
                      actor_goals=[ActorGoal("a", "g")])
     assert find_gaps(land, kind="unlinked_peers") == []
+
+
+def test_too_many_pairs_to_list_ask_for_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above MAX_PAIRS every pair is not listed (300,000 actors: billions); a limit or another kind still is."""
+    from graph import gaps
+    from graph.errors import TooLarge
+
+    land = landscape(60, 3)
+    full = find_gaps(land, as_of=DAY)
+    monkeypatch.setattr(gaps, "MAX_PAIRS", 100)
+    with pytest.raises(TooLarge, match=r"pairs of actors share a goal: too many .*--limit N"):
+        find_gaps(land, as_of=DAY)
+    with pytest.raises(TooLarge, match="in the field 'f1'"):
+        find_gaps(land, as_of=DAY, field="f1", kind="unlinked_peers")
+    assert find_gaps(land, as_of=DAY, limit=30) == full[:30]
+    assert find_gaps(land, as_of=DAY, kind="lapsed_tie") == [g for g in full if g["kind"] == "lapsed_tie"]
