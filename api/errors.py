@@ -49,7 +49,7 @@ STATUS: list[tuple[type[IntegraphError], int, str]] = [
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
     (InvalidInput, 400, "invalid_input"),
-    (TooLarge, 400, "too_large"),
+    (TooLarge, 400, "too_many"),
     (UpdateRejected, 403, "read_only"),
     (QueryRejected, 400, "query_rejected"),
     (QueryTimeout, 503, "query_timeout"),

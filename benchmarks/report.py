@@ -556,10 +556,10 @@ def reading(by_scale: dict[int, dict[str, Rec]], info: dict[str, Any] | None = N
             every = f"every kind in {cell(gaps)}, " if gaps and gaps.get("status") != "refused" else ""
             written = (f" Writing every gap out as JSON takes {fmt_seconds(gaps['write_all_s'])} more "
                        f"({gaps['json_mb']} MB)." if "write_all_s" in gaps else "")
+            refused = gaps.get("status") == "refused"
             unlimited = (f"without a limit it finds and ranks {counts[slow[0]]:,} of them.{written}"
                          if slow[0] in counts else
-                         f"without a limit it refuses ({gaps.get('note')})." if gaps.get("status") == "refused"
-                         else
+                         f"without a limit it refuses ({gaps.get('note')})." if refused else
                          f"without a limit: {cell(gaps)}." if gaps else "without a limit: not run.")
             sparql = (" `unlinked_peers` as one SPARQL query: " + ", ".join(alt) + "." if alt else "")
             peak = f" integraph, all kinds, peak {mb(gaps)} MB." if gaps else ""

@@ -150,7 +150,7 @@ def test_too_many_gaps_to_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(page_data, "PAGE_GAPS_MAX", 3)
     with make_client() as c:
         r = c.get("/api/gaps")
-        assert r.status_code == 400 and r.json()["error"] == "too_large", r.text
+        assert r.status_code == 400 and r.json()["error"] == "too_many", r.text
         assert "limit" in r.json()["message"]
         assert len(c.get("/api/gaps", params={"limit": 3}).json()) == 3
         page = c.get("/gaps", params={"lang": "en"}, headers={"accept": "text/html"})
