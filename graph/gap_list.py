@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from .landscape import paused_gc
@@ -112,6 +112,32 @@ class Gaps(Sequence[Gap]):
         if isinstance(gap, Pending):
             gap = self._others[k] = gap.build()
         return gap
+
+    def where(self, kind: str | None = None, actor: str | None = None, goal: str | None = None,
+              goals: Iterable[str] | None = None, peers_within: Iterable[str] | None = None) -> Gaps:
+        """The gaps of ``kind``, involving ``actor``, about ``goal`` or about one of ``goals``; same order.
+
+        ``peers_within`` keeps only the ``unlinked_peers`` pairs with both actors in it (a map
+        of part of the network) and leaves the other kinds alone. Pairs are chosen on their
+        arrays (:meth:`graph.peer_table.PeerTable.where`), the other kinds one by one; nothing
+        of what is left out is written out.
+        """
+        chosen = set(goals) if goals is not None else None
+        inside = set(peers_within) if peers_within is not None else None
+        written = [self._other(k) for k in range(len(self._others))]
+        others: list[Gap | Pending] = [g for g in written
+                                       if self._matches(g, kind, actor, goal, chosen, inside)]
+        if self._peers is None or kind not in (None, "unlinked_peers"):
+            return Gaps(others)
+        return Gaps(others, self._peers.where(actor, goal, chosen, inside), self._make_peer)
+
+    @staticmethod
+    def _matches(gap: Gap, kind: str | None, actor: str | None, goal: str | None,
+                 goals: set[str] | None, inside: set[str] | None) -> bool:
+        return ((kind is None or gap["kind"] == kind) and (actor is None or actor in gap["actors"])
+                and (goal is None or goal in gap["goals"])
+                and (goals is None or not goals.isdisjoint(gap["goals"]))
+                and (inside is None or gap["kind"] != "unlinked_peers" or inside.issuperset(gap["actors"])))
 
     def counts(self) -> dict[str, int]:
         """How many gaps of each kind (without writing any out)."""

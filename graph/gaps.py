@@ -230,7 +230,7 @@ class _PairIndex:
 def _top_pairs(ctx: _Context, limit: int) -> tuple[list[str], list[tuple[float, int, int]]]:
     """The actors on goals and ``(score, -i, -j)`` of the best ``limit`` unlinked pairs among them."""
     land = ctx.land
-    ids, goals, sec, sector_names = _peer_inputs(ctx)
+    ids, goals, sec, sector_names, _ = _peer_inputs(ctx)
     index = {a: i for i, a in enumerate(ids)}
     goal_sets = [frozenset(gs) for gs in goals]
     # Score tables, built with the same arithmetic as peer_score so that the results are identical.
@@ -288,14 +288,16 @@ def _top_pairs(ctx: _Context, limit: int) -> tuple[list[str], list[tuple[float, 
     return ids, heap
 
 
-def _peer_inputs(ctx: _Context) -> tuple[list[str], list[tuple[int, ...]], list[int], list[str]]:
-    """The actors that work on a goal (in id order), their goal numbers, sector numbers and sector names."""
+def _peer_inputs(ctx: _Context) -> tuple[list[str], list[tuple[int, ...]], list[int], list[str], list[str]]:
+    """The actors that work on a goal (in id order), their goal numbers, sector numbers, sector names
+    and goal names (by number)."""
     ids = sorted(a for a in ctx.nodes if ctx.works.get(a))
-    goal_ids = {g: n for n, g in enumerate(sorted({g for a in ids for g in ctx.works[a]}))}
+    goal_names = sorted({g for a in ids for g in ctx.works[a]})
+    goal_ids = {g: n for n, g in enumerate(goal_names)}
     goals = [tuple(sorted(goal_ids[g] for g in ctx.works[a])) for a in ids]
     sector_names = sorted({ctx.sector(a) for a in ids})
     number = {s: n for n, s in enumerate(sector_names)}
-    return ids, goals, [number[ctx.sector(a)] for a in ids], sector_names
+    return ids, goals, [number[ctx.sector(a)] for a in ids], sector_names, goal_names
 
 
 def peer_table(ctx: _Context) -> PeerTable:
@@ -304,7 +306,7 @@ def peer_table(ctx: _Context) -> PeerTable:
     Refuses (:class:`TooLarge`) when more than :data:`MAX_PAIRS` pairs may share a goal:
     300,000 actors on 60 goals are about two billion, 20 GB of table and terabytes of JSON.
     """
-    ids, goals, sec, sector_names = _peer_inputs(ctx)
+    ids, goals, sec, sector_names, goal_names = _peer_inputs(ctx)
     on_goal = Counter(g for gs in goals for g in gs)
     bound = sum(k * (k - 1) // 2 for k in on_goal.values())
     if bound > MAX_PAIRS:
@@ -322,7 +324,7 @@ def peer_table(ctx: _Context) -> PeerTable:
                      + W_SECTORS * sector_distance(sector_names[si], sector_names[sj]), 4)
 
     return PeerTable(ids, goals, sec, [land.actors[a].districts for a in ids],
-                     [land.actors[a].target_groups for a in ids], linked, score)
+                     [land.actors[a].target_groups for a in ids], linked, score, goal_names)
 
 
 def _peer_gap(ctx: _Context, a: str, b: str, score: float) -> dict[str, Any]:

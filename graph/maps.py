@@ -159,18 +159,21 @@ def map_gaps(land: Landscape, graph: Any, *, field: str | None = None, goal: str
     :data:`LISTED_GAPS` gaps about goals and recommendations, which have no place
     on the network and are listed beside it.
     """
+    from .errors import TooLarge
     from .gaps import find_gaps
 
     scope = field or (land.goals[goal].field if goal else None) or None
-    found = find_gaps(land, field=scope, as_of=on, lang=lang,
-                      limit=None if graph.number_of_nodes() <= PHYSICS_MAX_NODES else gap_limit * 10)
+    limit = None if graph.number_of_nodes() <= PHYSICS_MAX_NODES else gap_limit * 10
+    try:
+        found = find_gaps(land, field=scope, as_of=on, lang=lang, limit=limit)
+    except TooLarge:  # a small map of a huge field: the best gaps of the field instead of all
+        found = find_gaps(land, field=scope, as_of=on, lang=lang, limit=gap_limit * 10)
+    found = found.where(goal=goal, peers_within=graph.nodes)
     drawn: Gaps = []
     listed: Gaps = []
     for gap in found:
         if len(drawn) >= gap_limit and len(listed) >= LISTED_GAPS:
             break  # the rest are never shown (and, without a limit, not yet written out)
-        if goal is not None and goal not in gap["goals"]:
-            continue
         if gap["kind"] not in PAIR_GAPS + NODE_GAPS:
             if len(listed) < LISTED_GAPS:
                 listed.append(gap)

@@ -16,8 +16,9 @@ the product never has to fit in memory at once.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+import copy
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,8 +93,8 @@ class PeerTable:
     def __init__(self, ids: list[str], goals: Sequence[Sequence[int]], sectors: list[int],
                  districts: Sequence[Sequence[str]], targets: Sequence[Sequence[str]],
                  linked: Sequence[tuple[int, int]],
-                 score: Callable[[int, int, int, int, int], float]) -> None:
-        self.ids = ids
+                 score: Callable[[int, int, int, int, int], float], goal_names: Sequence[str] = ()) -> None:
+        self.ids, self.goals, self.goal_names = ids, goals, list(goal_names)
         n, n_sectors = len(ids), max(sectors, default=-1) + 1
         table = [score(c, d, t, si, sj) for c in range(4) for d in range(3) for t in range(3)
                  for si in range(n_sectors) for sj in range(n_sectors)]
@@ -102,7 +103,7 @@ class PeerTable:
         self.distinct = sorted(set(table), reverse=True)
         code_type = np.uint16 if len(table) <= 1 << 16 else np.uint32
         position = {s: k for k, s in enumerate(self.distinct)}
-        rank = np.array([position[s] for s in table], dtype=code_type)  # code → rank of its score
+        self._rank = rank = np.array([position[s] for s in table], dtype=code_type)  # code → score rank
         blocks: list[Columns | None] = []
         counts = [np.zeros(len(self.distinct), dtype=np.int64)]
         for i, j, code in self._pairs(n, goals, np.array(sectors, dtype=np.int64), SharedCounter(districts),
@@ -113,10 +114,42 @@ class PeerTable:
             blocks.append((i[order], j[order], code[order]))
             counts.append(np.bincount(ranks, minlength=len(self.distinct)))
         per_block = np.array(counts[1:], dtype=np.int64).reshape(len(blocks), len(self.distinct))
-        self.i, self.j, self.code = self._merge(blocks, per_block, code_type)
-        self.per_score = per_block.sum(axis=0)
+        self._set_rows(*self._merge(blocks, per_block, code_type))
+
+    def _set_rows(self, i: np.ndarray, j: np.ndarray, code: np.ndarray) -> None:
+        self.i, self.j, self.code = i, j, code
+        self.per_score = np.bincount(self._rank[code], minlength=len(self.distinct)).astype(np.int64)
         self._descending = [-s for s in self.distinct]
         self._up_to = [0, *np.cumsum(self.per_score).tolist()]
+
+    def where(self, actor: str | None = None, goal: str | None = None,
+              goals: Iterable[str] | None = None, within: Iterable[str] | None = None) -> PeerTable:
+        """The pairs with ``actor``, sharing ``goal`` or one of ``goals``, both ``within``; same order.
+
+        Masks over the arrays: an actor page or a field filter at 30,000 actors reads 54 million
+        rows in well under a second instead of writing out every pair.
+        """
+        keep = np.ones(len(self.i), dtype=bool)
+        if actor is not None:
+            k = bisect_left(self.ids, actor)
+            if k == len(self.ids) or self.ids[k] != actor:
+                keep[:] = False
+            else:
+                keep &= (self.i == k) | (self.j == k)
+        for wanted in ([goal] if goal is not None else None, goals):
+            if wanted is None:
+                continue
+            chosen = set(wanted)
+            numbers = {n for n, g in enumerate(self.goal_names) if g in chosen}
+            on = SharedCounter([[str(g) for g in gs if g in numbers] for gs in self.goals])
+            keep &= on.count(self.i, self.j, 1) > 0
+        if within is not None:
+            inside = set(within)
+            member = np.array([a in inside for a in self.ids], dtype=bool)
+            keep &= member[self.i] & member[self.j]
+        part = copy.copy(self)
+        part._set_rows(self.i[keep], self.j[keep], self.code[keep])
+        return part
 
     @staticmethod
     def _merge(blocks: list[Columns | None], per_block: np.ndarray, code_type: type) -> Columns:

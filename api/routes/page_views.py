@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from itertools import islice
 from typing import Any
 
 from api.i18n import Translator
 from api.routes.page_data import Directory, SourceInfo
 from graph.coverage import coverage_matrix, who
+from graph.gap_list import Gaps
 from graph.landscape import Landscape, active
 from graph.network import SECTORS, all_ties, cooperation_network, goal_links, today
 
@@ -87,8 +86,7 @@ def home(land: Landscape, d: Directory, t: Translator) -> dict[str, Any]:
                                       "projects": len(land.projects)}}
 
 
-def goal(land: Landscape, d: Directory, t: Translator, gid: str,
-         gaps: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def goal(land: Landscape, d: Directory, t: Translator, gid: str, gaps: Gaps) -> dict[str, Any]:
     """The goal page: who works on it (grouped by sector, with how), its projects, recommendations, gaps."""
     lab = Labels(land, d, t)
     g = land.goals[gid]
@@ -125,11 +123,10 @@ def goal(land: Landscape, d: Directory, t: Translator, gid: str,
     return {"id": gid, "label": lab.goal(gid), "field": g.field, "field_label": lab.field(g.field),
             "sectors": sectors, "count": sum(len(s["actors"]) for s in sectors), "projects": projects,
             "recommendations": recs,
-            "gaps": gap_items(lab, list(islice((x for x in gaps if gid in x["goals"]), 20)))}
+            "gaps": gap_items(lab, gaps.where(goal=gid)[:20])}
 
 
-def actor(land: Landscape, d: Directory, t: Translator, aid: str,
-          gaps: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def actor(land: Landscape, d: Directory, t: Translator, aid: str, gaps: Gaps) -> dict[str, Any]:
     """The actor page: profile, goals, projects, working groups, cooperation partners, gaps. No contacts."""
     lab = Labels(land, d, t)
     a = land.actors[aid]
@@ -162,7 +159,7 @@ def actor(land: Landscape, d: Directory, t: Translator, aid: str,
         "groups": sorted(groups, key=lambda x: x["name"].casefold()),
         "members": sorted(members, key=lambda x: x["name"].casefold()),
         "partners": partners(land, lab, aid, on),
-        "gaps": gap_items(lab, list(islice((x for x in gaps if aid in x["actors"]), 20)))}
+        "gaps": gap_items(lab, gaps.where(actor=aid)[:20])}
 
 
 def partners(land: Landscape, lab: Labels, aid: str, on: dt.date) -> list[dict[str, Any]]:

@@ -191,8 +191,7 @@ def gaps_page(request: Request, kind: Filter = None, field: Filter = None) -> HT
     field = field if field in land.fields else None
     field_goals = {g for g, x in land.goals.items() if x.field == field}
     found, complete = page_gaps(request, land, page.lang)
-    shown = [g for g in found
-             if (kind is None or g["kind"] == kind) and (field is None or set(g["goals"]) & field_goals)]
+    shown = found.where(kind=kind, goals=field_goals if field else None)
     items = page_views.gap_items(page_views.Labels(land, d, page.t), shown[:200])
     return render(request, "gaps.html", gaps=items, total=len(shown), complete=complete, best=len(found),
                   kind=kind, field=field, kinds=KINDS, options=page_views.options(land, d, page.t))

@@ -57,7 +57,6 @@ def test_behaves_as_a_read_only_list(generated: Landscape) -> None:
     assert len(gaps) == len(items)
     assert gaps[0] == items[0] and gaps[-1] == items[-1] and gaps[len(items) // 2] == items[len(items) // 2]
     assert gaps[10:20] == items[10:20] and gaps[::997] == items[::997]
-    assert gaps[3] is gaps[3]  # written out once
     assert gaps == items and items == gaps and gaps != items[:-1]
     with pytest.raises(IndexError):
         gaps[len(items)]
@@ -83,3 +82,36 @@ def test_counts_per_kind_without_writing_out(generated: Landscape) -> None:
     counts = gaps.counts()
     assert counts == {k: sum(1 for g in gaps if g["kind"] == k) for k in {g["kind"] for g in gaps}}
     assert sum(counts.values()) == len(gaps)
+
+
+def test_where_chooses_the_same_gaps_as_filtering_the_list(generated: Landscape) -> None:
+    gaps = find_gaps(generated, as_of=DAY)
+    everything = list(gaps)
+    pair = next(g for g in everything if g["kind"] == "unlinked_peers")
+    actor, goal = pair["actors"][1], pair["goals"][0]
+    field_goals = {g for g, x in generated.goals.items() if x.field == generated.goals[goal].field}
+    some = set(sorted(generated.actors)[::3])
+    cases = [
+        ({"kind": "unlinked_peers"}, lambda g: g["kind"] == "unlinked_peers"),
+        ({"kind": "lapsed_tie"}, lambda g: g["kind"] == "lapsed_tie"),
+        ({"actor": actor}, lambda g: actor in g["actors"]),
+        ({"actor": "nobody"}, lambda g: False),
+        ({"goal": goal}, lambda g: goal in g["goals"]),
+        ({"goals": field_goals}, lambda g: bool(field_goals & set(g["goals"]))),
+        ({"goals": set()}, lambda g: False),
+        ({"kind": "unlinked_peers", "goal": goal, "actor": actor},
+         lambda g: g["kind"] == "unlinked_peers" and goal in g["goals"] and actor in g["actors"]),
+        ({"peers_within": some}, lambda g: g["kind"] != "unlinked_peers" or set(g["actors"]) <= some),
+    ]
+    for where, keep in cases:
+        expected = [g for g in everything if keep(g)]
+        assert list(gaps.where(**where)) == expected, where  # type: ignore[arg-type]
+        assert list(find_gaps(generated, as_of=DAY, limit=900).where(**where)) == [  # type: ignore[arg-type]
+            g for g in everything[:900] if keep(g)], where
+    assert 0 < len(gaps.where(actor=actor)) < len(gaps)
+
+
+def test_a_pair_read_twice_is_written_once(generated: Landscape) -> None:
+    gaps = find_gaps(generated, as_of=DAY)
+    k = next(k for k in range(len(gaps)) if gaps[k]["kind"] == "unlinked_peers")
+    assert gaps[k] is gaps[k]
