@@ -32,6 +32,9 @@ from .network import SECTOR_LABELS, SECTORS, cooperation_network, today
 
 #: Label only the best connected actors, so that a printed figure stays readable.
 LABELS = 15
+#: Above this many actors the ties and nodes are drawn as one raster image inside the SVG/PDF:
+#: 279,000 actors and 1.7M ties as vector paths took over 10 minutes and hundreds of megabytes.
+RASTER_NODES = 3_000
 
 
 def network_figure(land: Landscape, *, as_of: dt.date | None = None, field: str | None = None,
@@ -55,22 +58,26 @@ def network_figure(land: Landscape, *, as_of: dt.date | None = None, field: str 
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
+    raster = graph.number_of_nodes() > RASTER_NODES
     for kind in ("working_group", "project", "cooperation"):
         segs = [(pos[a], pos[b]) for a, b, d in graph.edges(data=True) if primary_kind(d["kinds"]) == kind]
         style = EDGE_STYLE[kind]
         ax.add_collection(LineCollection(segs, colors=style["color"]["color"],
                                          linewidths=style["width"] * 0.6,
-                                         linestyles=":" if kind == "working_group" else "-", zorder=1))
+                                         linestyles=":" if kind == "working_group" else "-", zorder=1,
+                                         rasterized=raster))
     if gaps:
         drawn = [g for g in map_gaps(land, graph, field=field, goal=goal, on=on, lang=lang)[0]
                  if g["kind"] in PAIR_GAPS]
         ax.add_collection(LineCollection([(pos[g["actors"][0]], pos[g["actors"][1]]) for g in drawn],
-                                         colors=GAP_COLOR, linewidths=1.2, linestyles="--", zorder=2))
+                                         colors=GAP_COLOR, linewidths=1.2, linestyles="--", zorder=2,
+                                         rasterized=raster))
     nodes = sorted(graph.nodes)
     degree = dict(graph.degree)
     if nodes:
         ax.scatter([pos[v][0] for v in nodes], [pos[v][1] for v in nodes],
                    s=[20 + 12 * degree[v] for v in nodes], zorder=3, linewidths=0.5, edgecolors="#333333",
+                   rasterized=raster,
                    c=[SECTOR_COLORS.get(graph.nodes[v]["sector"], SECTOR_COLORS["other"]) for v in nodes])
     for v in sorted(nodes, key=lambda v: (-degree[v], v))[:labels]:
         ax.annotate(graph.nodes[v]["name"], pos[v], fontsize=7, ha="center", va="bottom",

@@ -73,3 +73,15 @@ def test_show_figure_displays_in_jupyter(land: Landscape) -> None:
     fig = coverage_heatmap(land, as_of=ON)
     assert show_figure(fig).data[:4] == b"\x89PNG"
     assert "<svg" in show_figure(fig, "svg")._repr_svg_()
+
+
+def test_a_large_network_is_one_raster_image_in_the_svg(land: Landscape, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import figures
+
+    vector = figure_bytes(network_figure(land, as_of=ON, gaps=True, seed=2), "svg").decode()
+    monkeypatch.setattr(figures, "RASTER_NODES", 3)
+    fig = network_figure(land, as_of=ON, gaps=True, seed=2)
+    assert all(c.get_rasterized() for c in fig.axes[0].collections)
+    raster = figure_bytes(fig, "svg").decode()
+    assert "<image" in raster and "<image" not in vector
+    assert "Migrantenorganisation" in raster  # legend and labels stay text
