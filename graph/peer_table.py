@@ -105,7 +105,7 @@ class PeerTable:
         position = {s: k for k, s in enumerate(self.distinct)}
         self._rank = rank = np.array([position[s] for s in table], dtype=code_type)  # code → score rank
         blocks: list[Columns | None] = []
-        counts = [np.zeros(len(self.distinct), dtype=np.int64)]
+        counts: list[np.ndarray] = []
         for i, j, code in self._pairs(n, goals, np.array(sectors, dtype=np.int64), SharedCounter(districts),
                                       SharedCounter(targets), linked, n_sectors, code_type):
             # A block's pairs arrive in (i, j) order; a stable sort on the rank keeps it within a score.
@@ -113,12 +113,15 @@ class PeerTable:
             order = np.argsort(ranks, kind="stable")
             blocks.append((i[order], j[order], code[order]))
             counts.append(np.bincount(ranks, minlength=len(self.distinct)))
-        per_block = np.array(counts[1:], dtype=np.int64).reshape(len(blocks), len(self.distinct))
-        self._set_rows(*self._merge(blocks, per_block, code_type))
+        per_block = np.array(counts, dtype=np.int64).reshape(len(blocks), len(self.distinct))
+        self._set_rows(*self._merge(blocks, per_block, code_type), per_score=per_block.sum(axis=0))
 
-    def _set_rows(self, i: np.ndarray, j: np.ndarray, code: np.ndarray) -> None:
+    def _set_rows(self, i: np.ndarray, j: np.ndarray, code: np.ndarray,
+                  per_score: np.ndarray | None = None) -> None:
+        """The rows, and how many have each score (counted from the codes unless given)."""
         self.i, self.j, self.code = i, j, code
-        self.per_score = np.bincount(self._rank[code], minlength=len(self.distinct)).astype(np.int64)
+        self.per_score = (per_score if per_score is not None
+                          else np.bincount(self._rank[code], minlength=len(self.distinct)).astype(np.int64))
         self._descending = [-s for s in self.distinct]
         self._up_to = [0, *np.cumsum(self.per_score).tolist()]
 

@@ -10,22 +10,15 @@ import pytest
 from graph import gap_list
 from graph.gap_list import Gaps
 from graph.gaps import find_gaps, sort_key
-from graph.importer import import_dataset
-from graph.landscape import Landscape, load_landscape
-from graph.store import open_store
+from graph.landscape import Landscape
+from tests.graph.conftest import generated_landscape
 
 DAY = dt.date(2024, 6, 1)
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Landscape:
-    from benchmarks.generate import generate
-
-    folder = tmp_path_factory.mktemp("generated")
-    generate(300, folder, seed=5)
-    store = open_store("memory:")
-    import_dataset(store, folder / "landscape-300")
-    return load_landscape(store)
+    return generated_landscape(tmp_path_factory.mktemp("generated"), seed=5)
 
 
 def test_pairs_and_other_kinds_merge_in_sort_key_order(generated: Landscape) -> None:

@@ -21,6 +21,7 @@ from graph.importer import FIXTURE, import_dataset
 from graph.landscape import Actor, ActorGoal, Cooperation, Goal, Landscape, Recommendation, load_landscape
 from graph.network import goal_links
 from graph.store import open_store
+from tests.graph.conftest import generated_landscape
 
 GAPSVILLE = Path(__file__).resolve().parents[1] / "fixtures" / "gapsville"
 DAY = dt.date(2024, 6, 1)
@@ -238,13 +239,7 @@ def test_heap_with_limit_equals_full_ranking(seed: int) -> None:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Landscape:
     """The benchmark generator's 300-actor landscape (48 recommendations, most not implemented)."""
-    from benchmarks.generate import generate
-
-    folder = tmp_path_factory.mktemp("generated")
-    generate(300, folder, seed=3)
-    store = open_store("memory:")
-    import_dataset(store, folder / "landscape-300")
-    return load_landscape(store)
+    return generated_landscape(tmp_path_factory.mktemp("generated"), seed=3)
 
 
 @pytest.mark.parametrize("kind", KINDS)
